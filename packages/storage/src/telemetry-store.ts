@@ -1,0 +1,76 @@
+import type { AggregateFn, DeadLetter, Domain, RollupRow, TelemetryPoint } from '@mueang/core';
+
+export interface TagFilter {
+  city?: string;
+  site?: string;
+  device?: string;
+}
+
+export interface RawQuery extends TagFilter {
+  domain: Domain;
+  /** inclusive, epoch ms */
+  from: number;
+  /** exclusive, epoch ms */
+  to: number;
+  /** restrict to these parameters (default: all) */
+  params?: string[];
+  limit?: number;
+}
+
+export interface AggregateQuery extends TagFilter {
+  domain: Domain;
+  params: string[];
+  from: number;
+  to: number;
+  /** window length in ms; windows are aligned to epoch (UTC) multiples of the length */
+  windowMs: number;
+  fn: AggregateFn;
+  groupBy: Array<'city' | 'site' | 'device'>;
+}
+
+export interface AggregateRow {
+  /** window start, epoch ms */
+  start: number;
+  tags: Partial<Record<'city' | 'site' | 'device', string>>;
+  /** param -> aggregated value; windows without data are omitted */
+  values: Record<string, number>;
+}
+
+export interface RollupQuery extends TagFilter {
+  period: '1h' | '1d';
+  domain?: Domain;
+  params?: string[];
+  from: number;
+  to: number;
+}
+
+export interface DeadLetterQuery {
+  city?: string;
+  device?: string;
+  reason?: string;
+  from?: number;
+  to?: number;
+  limit?: number;
+}
+
+/**
+ * Where readings, rollups and dead letters live. Writes are idempotent by
+ * (domain, device, timestamp) for points and by (period, start, device, param) for rollups:
+ * writing the same key again overwrites, never duplicates.
+ */
+export interface TelemetryStore {
+  readonly kind: 'influxdb' | 'duckdb';
+  init(): Promise<void>;
+  writePoints(points: TelemetryPoint[]): Promise<void>;
+  queryRaw(q: RawQuery): Promise<TelemetryPoint[]>;
+  aggregate(q: AggregateQuery): Promise<AggregateRow[]>;
+  /** the latest point per device (values merged per parameter from the newest point carrying it) */
+  latest(q: TagFilter & { domain?: Domain }): Promise<TelemetryPoint[]>;
+  writeRollups(rows: RollupRow[]): Promise<void>;
+  queryRollups(q: RollupQuery): Promise<RollupRow[]>;
+  writeDeadLetters(rows: DeadLetter[]): Promise<void>;
+  queryDeadLetters(q: DeadLetterQuery): Promise<DeadLetter[]>;
+  /** true when the backend answers a trivial query */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
