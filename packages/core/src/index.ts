@@ -1,0 +1,3 @@
+export * from './types.ts';
+export * from './topics.ts';
+export * from './credentials.ts';

@@ -1,0 +1,2 @@
+export * from './telemetry-store.ts';
+export * from './state-store.ts';
