@@ -1,1 +1,3 @@
 export * from './components.ts';
+export { startInfluxd, stopInfluxd, restartInfluxd, freeLocalPort, InfluxdStartError, type InfluxdHandle, type StartInfluxdOptions } from './influxd.ts';
+export * from './postgres.ts';

@@ -1,0 +1,343 @@
+import { DOMAINS, isDomain, type DeadLetter, type Domain, type RollupRow, type TelemetryPoint } from '@mueang/core';
+import type { AggregateQuery, AggregateRow, DeadLetterQuery, RawQuery, RollupQuery, TagFilter, TelemetryStore } from '../telemetry-store.ts';
+import { InfluxHttp, type InfluxSeries } from './http.ts';
+import { durationLiteral, qualifiedMeasurement, quoteIdent, tagEquals, tagIn, timeRange } from './influxql.ts';
+import { decodeText, encodeText, formatLine, type LineFields } from './line-protocol.ts';
+import { compareAggregateRows, compareLatest, comparePoints, compareRollups } from './result-order.ts';
+import { TelemetryStoreError } from './telemetry-error.ts';
+import {
+  DEAD_LETTER_DEFAULT_LIMIT,
+  MAX_TS_MS,
+  MIN_TS_MS,
+  RESERVED_PARAMS,
+  checkAggregateQuery,
+  checkDeadLetterQuery,
+  checkLatestQuery,
+  checkPoints,
+  checkRawQuery,
+  checkRollupQuery,
+  checkRollups,
+  normalizeDeadLetters,
+} from './telemetry-input.ts';
+
+export interface InfluxStoreOptions {
+  /** base URL of the InfluxDB HTTP API, e.g. http://127.0.0.1:8086 */
+  url: string;
+  /** database (1.x) or bucket name (2.x/3: the v1 API maps it) */
+  database: string;
+  token?: string;
+  username?: string;
+  password?: string;
+  retentionPolicy?: string;
+  /** per-request timeout, default 10 s */
+  timeoutMs?: number;
+  /** issue CREATE DATABASE on init (InfluxDB 1.x; 2.x/3 create buckets elsewhere) */
+  createDatabase?: boolean;
+  /** lines per write request, default 5,000 */
+  linesPerRequest?: number;
+}
+
+/** Schema (DESIGN.md "Storage"). */
+const POINT_TAGS = ['city', 'site', 'device'] as const;
+const ROLLUP_MEASUREMENT = { '1h': 'rollup_1h', '1d': 'rollup_1d' } as const;
+const ROLLUP_TAGS = ['city', 'site', 'device', 'domain', 'param'] as const;
+const ROLLUP_FIELDS = ['mean', 'min', 'max', 'count', 'sum'] as const;
+const DEAD_LETTER_MEASUREMENT = 'dead_letter';
+const NS_PER_MS = 1_000_000;
+
+function tagFilterConditions(q: TagFilter): string[] {
+  const conditions: string[] = [];
+  for (const tag of POINT_TAGS) {
+    const value = q[tag];
+    if (value !== undefined) conditions.push(tagEquals(tag, value));
+  }
+  return conditions;
+}
+
+function where(conditions: string[]): string {
+  return conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+}
+
+function columnIndex(series: InfluxSeries): Map<string, number> {
+  return new Map(series.columns.map((c, i) => [c, i]));
+}
+
+/**
+ * Dead letters are keyed by time alone in InfluxDB, and two with the same receivedAt would overwrite
+ * each other. Each is written at receivedAt plus a sub-millisecond offset (in ns): distinct within a
+ * batch, random across batches. Queries with epoch=ms truncate the offset away, giving receivedAt back.
+ */
+export function deadLetterTimestamps(receivedAt: number[], random: () => number = Math.random): bigint[] {
+  const perMs = new Map<number, number>();
+  for (const ms of receivedAt) perMs.set(ms, (perMs.get(ms) ?? 0) + 1);
+  const next = new Map<number, number>();
+  for (const [ms, count] of perMs) next.set(ms, Math.floor(random() * Math.max(1, NS_PER_MS - count)));
+  return receivedAt.map((ms) => {
+    const offset = next.get(ms) ?? 0;
+    next.set(ms, offset + 1);
+    // epoch=ms truncates toward zero, so negative times move away from zero
+    const signed = ms < 0 ? -BigInt(offset % NS_PER_MS) : BigInt(offset % NS_PER_MS);
+    return BigInt(ms) * BigInt(NS_PER_MS) + signed;
+  });
+}
+
+export class InfluxTelemetryStore implements TelemetryStore {
+  readonly kind = 'influxdb' as const;
+  private readonly http: InfluxHttp;
+
+  constructor(private readonly options: InfluxStoreOptions) {
+    if (!options || typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
+      throw new TelemetryStoreError('input.invalid', `InfluxDB url must start with http:// or https://, got ${JSON.stringify(options?.url)}`, false);
+    }
+    if (typeof options.database !== 'string' || options.database.length === 0) {
+      throw new TelemetryStoreError('input.invalid', 'InfluxDB database (bucket) name must be a non-empty string', false);
+    }
+    this.http = new InfluxHttp(options);
+  }
+
+  private measurement(name: string): string {
+    return qualifiedMeasurement(name, this.options.database, this.options.retentionPolicy);
+  }
+
+  async init(): Promise<void> {
+    if (this.options.createDatabase) {
+      await this.http.query([`CREATE DATABASE ${quoteIdent(this.options.database)}`], { database: false });
+    } else if (!(await this.http.ping())) {
+      throw new TelemetryStoreError('backend.unreachable', `InfluxDB at ${this.options.url} does not answer GET /ping; is it running?`, true);
+    }
+  }
+
+  async writePoints(points: TelemetryPoint[]): Promise<void> {
+    checkPoints(points);
+    const lines = points.map((p) => {
+      const fields: LineFields = {};
+      for (const [param, value] of Object.entries(p.values)) fields[param] = { float: value };
+      return formatLine(p.domain, { city: p.city, site: p.site, device: p.device }, fields, p.ts);
+    });
+    await this.http.write(lines, 'ms');
+  }
+
+  async queryRaw(q: RawQuery): Promise<TelemetryPoint[]> {
+    checkRawQuery(q);
+    // names that writes refuse can never be fields; asking InfluxDB for them would select a tag
+    const params = q.params && [...new Set(q.params)].filter((p) => !RESERVED_PARAMS.has(p));
+    if (params && params.length === 0) return [];
+    const select = params ? params.map(quoteIdent).join(', ') : '*';
+    // GROUP BY the tags puts them in series.tags and leaves only fields in the columns;
+    // LIMIT then applies per series, so the global limit is applied after merging.
+    const statement =
+      `SELECT ${select} FROM ${this.measurement(q.domain)}${where([timeRange(q.from, q.to), ...tagFilterConditions(q)])}` +
+      ` GROUP BY ${POINT_TAGS.map(quoteIdent).join(', ')}${q.limit ? ` LIMIT ${q.limit}` : ''}`;
+    const [result] = await this.http.query([statement]);
+    const points: TelemetryPoint[] = [];
+    for (const series of result?.series ?? []) {
+      const tags = series.tags ?? {};
+      for (const row of series.values) {
+        const values: Record<string, number> = {};
+        let any = false;
+        series.columns.forEach((column, i) => {
+          const value = row[i];
+          if (i > 0 && typeof value === 'number') {
+            values[column] = value;
+            any = true;
+          }
+        });
+        if (!any) continue;
+        points.push({ ts: Number(row[0]), city: tags.city ?? '', site: tags.site ?? '', device: tags.device ?? '', domain: q.domain, values });
+      }
+    }
+    points.sort(comparePoints);
+    return q.limit ? points.slice(0, q.limit) : points;
+  }
+
+  async aggregate(q: AggregateQuery): Promise<AggregateRow[]> {
+    checkAggregateQuery(q);
+    const params = [...new Set(q.params)].filter((p) => !RESERVED_PARAMS.has(p));
+    if (params.length === 0) return [];
+    const select = params.map((p) => `${q.fn}(${quoteIdent(p)}) AS ${quoteIdent(p)}`).join(', ');
+    const groupTags = [...new Set(q.groupBy)];
+    const groupBy = [`time(${durationLiteral(q.windowMs)})`, ...groupTags.map(quoteIdent)].join(', ');
+    // GROUP BY time() windows are aligned to epoch multiples of the window (no offset); fill(none) drops empty windows
+    const statement = `SELECT ${select} FROM ${this.measurement(q.domain)}${where([timeRange(q.from, q.to), ...tagFilterConditions(q)])} GROUP BY ${groupBy} fill(none)`;
+    const [result] = await this.http.query([statement]);
+    const rows: AggregateRow[] = [];
+    for (const series of result?.series ?? []) {
+      const tags: AggregateRow['tags'] = {};
+      for (const tag of groupTags) tags[tag] = series.tags?.[tag] ?? '';
+      for (const row of series.values) {
+        const values: Record<string, number> = {};
+        let any = false;
+        series.columns.forEach((column, i) => {
+          const value = row[i];
+          // a window where only some parameters have data reports null for the others
+          if (i > 0 && typeof value === 'number') {
+            values[column] = value;
+            any = true;
+          }
+        });
+        if (any) rows.push({ start: Number(row[0]), tags: { ...tags }, values });
+      }
+    }
+    return rows.sort(compareAggregateRows);
+  }
+
+  /**
+   * The latest value of each parameter per device, from one `last("field")` statement per field:
+   * `last(*)` reports time 0 when it selects several fields, and only single-field selectors keep
+   * the point's real timestamp.
+   */
+  async latest(q: TagFilter & { domain?: Domain }): Promise<TelemetryPoint[]> {
+    checkLatestQuery(q);
+    const domains: Domain[] = q.domain ? [q.domain] : [...DOMAINS];
+    const fieldKeys = await this.http.query(domains.map((d) => `SHOW FIELD KEYS FROM ${this.measurement(d)}`));
+    const statements: string[] = [];
+    const statementDomain: Domain[] = [];
+    domains.forEach((domain, i) => {
+      for (const series of fieldKeys[i]?.series ?? []) {
+        for (const [field] of series.values) {
+          if (typeof field !== 'string') continue;
+          statements.push(
+            `SELECT last(${quoteIdent(field)}) AS ${quoteIdent(field)} FROM ${this.measurement(domain)}${where(tagFilterConditions(q))} GROUP BY ${POINT_TAGS.map(quoteIdent).join(', ')}`,
+          );
+          statementDomain.push(domain);
+        }
+      }
+    });
+    if (statements.length === 0) return [];
+    const results = await this.http.query(statements);
+    const byDevice = new Map<string, { point: TelemetryPoint; paramTs: Map<string, number> }>();
+    results.forEach((result, i) => {
+      const domain = statementDomain[i] as Domain;
+      for (const series of result.series) {
+        const field = series.columns[1];
+        const row = series.values[0];
+        if (field === undefined || !row || typeof row[1] !== 'number') continue;
+        const ts = Number(row[0]);
+        const tags = series.tags ?? {};
+        const device = tags.device ?? '';
+        const key = `${domain}\u0000${device}`;
+        let entry = byDevice.get(key);
+        if (!entry) {
+          entry = { point: { ts, city: tags.city ?? '', site: tags.site ?? '', device, domain, values: {} }, paramTs: new Map() };
+          byDevice.set(key, entry);
+        }
+        const known = entry.paramTs.get(field);
+        if (known === undefined || ts > known) {
+          entry.paramTs.set(field, ts);
+          entry.point.values[field] = row[1];
+        }
+        if (ts > entry.point.ts) {
+          entry.point.ts = ts;
+          entry.point.city = tags.city ?? '';
+          entry.point.site = tags.site ?? '';
+        }
+      }
+    });
+    return [...byDevice.values()].map((e) => e.point).sort(compareLatest);
+  }
+
+  async writeRollups(rows: RollupRow[]): Promise<void> {
+    checkRollups(rows);
+    const lines = rows.map((r) =>
+      formatLine(
+        ROLLUP_MEASUREMENT[r.period],
+        { city: r.city, site: r.site, device: r.device, domain: r.domain, param: r.param },
+        { mean: { float: r.mean }, min: { float: r.min }, max: { float: r.max }, count: { int: r.count }, sum: { float: r.sum } },
+        r.start,
+      ),
+    );
+    await this.http.write(lines, 'ms');
+  }
+
+  async queryRollups(q: RollupQuery): Promise<RollupRow[]> {
+    checkRollupQuery(q);
+    if (q.params && q.params.length === 0) return [];
+    const conditions = [timeRange(q.from, q.to), ...tagFilterConditions(q)];
+    if (q.domain) conditions.push(tagEquals('domain', q.domain));
+    if (q.params) conditions.push(tagIn('param', [...new Set(q.params)]));
+    const statement =
+      `SELECT ${ROLLUP_FIELDS.map(quoteIdent).join(', ')} FROM ${this.measurement(ROLLUP_MEASUREMENT[q.period])}${where(conditions)}` +
+      ` GROUP BY ${ROLLUP_TAGS.map(quoteIdent).join(', ')}`;
+    const [result] = await this.http.query([statement]);
+    const rows: RollupRow[] = [];
+    for (const series of result?.series ?? []) {
+      const tags = series.tags ?? {};
+      if (!isDomain(tags.domain)) continue;
+      const col = columnIndex(series);
+      for (const row of series.values) {
+        const stat = (name: string) => Number(row[col.get(name) ?? -1]);
+        rows.push({
+          period: q.period,
+          start: Number(row[0]),
+          city: tags.city ?? '',
+          site: tags.site ?? '',
+          device: tags.device ?? '',
+          domain: tags.domain,
+          param: tags.param ?? '',
+          mean: stat('mean'),
+          min: stat('min'),
+          max: stat('max'),
+          count: stat('count'),
+          sum: stat('sum'),
+        });
+      }
+    }
+    return rows.sort(compareRollups);
+  }
+
+  async writeDeadLetters(rows: DeadLetter[]): Promise<void> {
+    const letters = normalizeDeadLetters(rows);
+    const times = deadLetterTimestamps(letters.map((d) => d.receivedAt));
+    const lines = letters.map((d, i) => {
+      const fields: LineFields = { topic: { text: encodeText(d.topic) }, message: { text: encodeText(d.message) }, payload: { text: encodeText(d.payload) } };
+      if (d.device !== undefined) fields.device = { text: encodeText(d.device) };
+      if (d.param !== undefined) fields.param = { text: encodeText(d.param) };
+      const tags = { reason: encodeText(d.reason), city: d.city === undefined ? undefined : encodeText(d.city), domain: d.domain === undefined ? undefined : encodeText(d.domain) };
+      return formatLine(DEAD_LETTER_MEASUREMENT, tags, fields, times[i] as bigint);
+    });
+    await this.http.write(lines, 'ns');
+  }
+
+  async queryDeadLetters(q: DeadLetterQuery): Promise<DeadLetter[]> {
+    checkDeadLetterQuery(q);
+    const conditions = [timeRange(q.from ?? MIN_TS_MS, q.to ?? MAX_TS_MS)];
+    if (q.city !== undefined) conditions.push(tagEquals('city', encodeText(q.city)));
+    if (q.reason !== undefined) conditions.push(tagEquals('reason', encodeText(q.reason)));
+    // device is a field of dead_letter (unbounded values must not become series)
+    if (q.device !== undefined) conditions.push(tagEquals('device', encodeText(q.device)));
+    const limit = q.limit ?? DEAD_LETTER_DEFAULT_LIMIT;
+    const statement = `SELECT * FROM ${this.measurement(DEAD_LETTER_MEASUREMENT)}${where(conditions)} ORDER BY time DESC LIMIT ${limit}`;
+    const [result] = await this.http.query([statement]);
+    const letters: DeadLetter[] = [];
+    for (const series of result?.series ?? []) {
+      const col = columnIndex(series);
+      for (const row of series.values) {
+        const text = (name: string): string | undefined => {
+          const value = row[col.get(name) ?? -1];
+          return typeof value === 'string' && value !== '' ? decodeText(value) : undefined;
+        };
+        const letter: DeadLetter = {
+          receivedAt: Number(row[0]),
+          topic: text('topic') ?? '',
+          reason: text('reason') ?? '',
+          message: text('message') ?? '',
+          payload: text('payload') ?? '',
+        };
+        for (const key of ['city', 'domain', 'device', 'param'] as const) {
+          const value = text(key);
+          if (value !== undefined) letter[key] = value;
+        }
+        letters.push(letter);
+      }
+    }
+    return letters;
+  }
+
+  async ping(): Promise<boolean> {
+    return this.http.ping();
+  }
+
+  async close(): Promise<void> {
+    // stateless HTTP: nothing to release (fetch's keep-alive sockets close on their own)
+  }
+}

@@ -1,0 +1,10 @@
+export * from './errors.ts';
+export type { StateLogger } from './logger.ts';
+export type { Migration } from './migration.ts';
+export { MIGRATIONS } from './migrations.ts';
+export { migrate, checkMigrationList, migrationChecksum, MIGRATION_LOCK_KEY } from './migrate.ts';
+export { PgDriver, type PgDriverOptions } from './pg-driver.ts';
+export { PgliteDriver, type PgliteDriverOptions } from './pglite-driver.ts';
+export { SqlStateStore, type SqlStateStoreOptions } from './sql-state-store.ts';
+export { openStateStore, openDriver, type StateStoreConfig, type OpenStateStoreOptions } from './open-state-store.ts';
+export { parseTimestampMs, timestampParam } from './type-parsers.ts';

@@ -1,0 +1,13 @@
+export { createBroker, type BrokerHandle, type BrokerHealth } from './broker.ts';
+export { validateBrokerOptions, type BrokerOptions } from './options.ts';
+export { PortInUseError, ListenError, BrokerConfigError, RedisUnavailableError } from './errors.ts';
+export type { DeviceRegistry } from './device-cache.ts';
+export type { ServiceAccount } from './service-accounts.ts';
+export type { LoginLimitOptions } from './login-limiter.ts';
+export type { RedisOptions } from './redis.ts';
+export { publishRefusal, subscribeRefusal, forwardAllowed, isTelemetryTopic, type PublishRefusal, type SubscribeRefusal } from './acl.ts';
+export { devicePrincipal, type Principal, type DevicePrincipal, type ServicePrincipal } from './principal.ts';
+export { CONNACK } from './handlers/authenticate.ts';
+export type { DeviceStatusMessage, DeviceStatusValue } from './handlers/status.ts';
+export { AUTH_FAILURE_REASONS, type AuthFailureReason } from './metrics.ts';
+export { loadBrokerEnv, parseServiceAccounts, BrokerEnvError, type BrokerEnv } from './env.ts';

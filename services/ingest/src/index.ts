@@ -1,0 +1,6 @@
+export * from './ingest.ts';
+export * from './journal.ts';
+export * from './store-writer.ts';
+export * from './rollups.ts';
+export * from './registry-cache.ts';
+export * from './dead-letters.ts';

@@ -1,0 +1,32 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export function createIngestMetrics(registry: Registry) {
+  return {
+    messages: new Counter({ name: 'mueang_ingest_messages_total', help: 'MQTT messages received', registers: [registry] }),
+    readings: new Counter({ name: 'mueang_ingest_readings_total', help: 'Readings (timestamps) accepted', registers: [registry] }),
+    points: new Counter({
+      name: 'mueang_ingest_values_stored_total',
+      help: 'Parameter values written to the telemetry store',
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'mueang_ingest_dead_letters_total',
+      help: 'Rejected messages or values, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    writeRetries: new Counter({ name: 'mueang_ingest_write_retries_total', help: 'Store writes retried after a transient failure', registers: [registry] }),
+    writeSeconds: new Histogram({
+      name: 'mueang_ingest_write_seconds',
+      help: 'Duration of a successful batch write',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    pendingPoints: new Gauge({ name: 'mueang_ingest_pending_points', help: 'Points queued or being written', registers: [registry] }),
+    journalBytes: new Gauge({ name: 'mueang_ingest_journal_bytes', help: 'Bytes of received messages not yet stored', registers: [registry] }),
+    journalMessages: new Gauge({ name: 'mueang_ingest_journal_messages', help: 'Messages received and not yet stored', registers: [registry] }),
+    rollupRows: new Counter({ name: 'mueang_ingest_rollup_rows_total', help: 'Rollup rows written', registers: [registry] }),
+  };
+}
+
+export type IngestMetrics = ReturnType<typeof createIngestMetrics>;
