@@ -92,3 +92,28 @@ export function statusFilter(city?: string): string {
 function clip(s: string, max = 80): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
+
+/**
+ * Registry changes (device secret rotated, device revoked or updated) are announced on MQTT so that
+ * the broker and ingest, in whatever process they run, drop cached entries at once. Only service
+ * accounts may publish or subscribe here (devices are confined to their own v1/ prefix).
+ */
+export const REGISTRY_EVENTS_PREFIX = 'mueang/registry/devices/';
+export const REGISTRY_EVENTS_FILTER = `${REGISTRY_EVENTS_PREFIX}+`;
+export type RegistryAction = 'rotated' | 'revoked' | 'updated' | 'deleted';
+export interface RegistryEvent {
+  action: RegistryAction;
+  deviceId: string;
+  at: number;
+}
+
+export function registryEventTopic(deviceId: string): string {
+  return `${REGISTRY_EVENTS_PREFIX}${deviceId}`;
+}
+
+/** the device id of a registry event topic, or null when the topic is not one */
+export function parseRegistryEventTopic(topic: string): string | null {
+  if (!topic.startsWith(REGISTRY_EVENTS_PREFIX)) return null;
+  const id = topic.slice(REGISTRY_EVENTS_PREFIX.length);
+  return isValidId(id) ? id : null;
+}

@@ -2,6 +2,7 @@ import { Aedes, type AedesOptions, type Client } from 'aedes';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { Registry } from 'prom-client';
+import { listenForRegistryEvents } from './registry-events.ts';
 import { ClientIds } from './client-ids.ts';
 import { DeviceCache } from './device-cache.ts';
 import { createAuthenticate } from './handlers/authenticate.ts';
@@ -168,6 +169,7 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerHandle
       return closing;
     },
   };
+  await listenForRegistryEvents(broker, handle, log);
   log.info({ mqtt: handle.url, ws: handle.wsUrl, redis: redis !== undefined, brokerId: broker.id }, 'mqtt broker listening');
   return handle;
 }

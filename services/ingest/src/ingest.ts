@@ -1,6 +1,8 @@
 import {
   decodeTelemetry,
   parseDeviceTopic,
+  parseRegistryEventTopic,
+  REGISTRY_EVENTS_FILTER,
   telemetryFilter,
   TopicError,
   type DeadLetter,
@@ -86,6 +88,7 @@ export class Ingest implements IngestHandle {
   private rollupTimer: NodeJS.Timeout | null = null;
   /** messages whose registry lookup is still under way */
   private readonly lookups = new Set<Promise<void>>();
+  private received = 0;
 
   constructor(private readonly options: IngestOptions) {
     this.log = options.logger ?? pino({ name: 'ingest' });
@@ -148,6 +151,13 @@ export class Ingest implements IngestHandle {
     // Append to the journal before the PUBACK goes out (mqtt.js sends it when `done` is called),
     // and hold the PUBACK while the store is behind: QoS 1 back-pressure instead of unbounded memory.
     client.handleMessage = (packet, done) => {
+      const changed = parseRegistryEventTopic(packet.topic);
+      if (changed) {
+        this.registry.invalidate(changed);
+        done();
+        return;
+      }
+      this.received++;
       const receivedAt = Date.now();
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
       const seq = this.journal.append(receivedAt, packet.topic, payload);
@@ -168,7 +178,7 @@ export class Ingest implements IngestHandle {
           resolve();
           return;
         }
-        client.subscribe(telemetryFilter(city), { qos: 1 }, (err) => {
+        client.subscribe({ [telemetryFilter(city)]: { qos: 1 }, [REGISTRY_EVENTS_FILTER]: { qos: 1 } }, (err) => {
           if (err) reject(new Error(`ingest could not subscribe to ${telemetryFilter(city)}: ${err.message}`));
           else {
             this.log.info({ filter: telemetryFilter(city), clientId }, 'ingest subscribed');
@@ -266,6 +276,11 @@ export class Ingest implements IngestHandle {
   private async runRollups(): Promise<void> {
     const rows = await this.rollups.run();
     this.m.rollupRows.inc(rows);
+  }
+
+  /** telemetry messages taken from the broker since start (acknowledged or about to be) */
+  get messagesReceived(): number {
+    return this.received;
   }
 
   /** forget cached registry entries (after a device changed) */

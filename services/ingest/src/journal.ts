@@ -11,6 +11,9 @@ import path from 'node:path';
  * Segment files `seg-<first seq>.wal` hold records:
  *   u32 length of the rest | f64 receivedAt | u16 topic length | topic utf8 | payload bytes
  * A torn record at the end of the last segment (crash mid-write) is ignored on replay.
+ * The file `low-water` holds the lowest sequence number not yet stored (rewritten after each
+ * commit): records below it are not replayed, so a restart repeats at most the messages stored
+ * after an older one that was still waiting.
  */
 export interface JournalRecord {
   seq: number;
@@ -48,6 +51,7 @@ export class Journal {
   private nextSeq = 1;
   /** seq -> segment, for commits */
   private readonly owner = new Map<number, Segment>();
+  private writtenLowWater = 0;
 
   constructor(options: JournalOptions) {
     this.dir = options.dir;
@@ -58,6 +62,8 @@ export class Journal {
 
   /** Read what a previous run left behind, oldest first. Call once, before append. */
   recover(): JournalRecord[] {
+    const lowWater = this.readLowWater();
+    this.nextSeq = Math.max(this.nextSeq, lowWater);
     const files = fs
       .readdirSync(this.dir)
       .filter((f) => /^seg-\d+\.wal$/.test(f))
@@ -76,10 +82,12 @@ export class Journal {
         const topicLength = data.readUInt16LE(offset + 12);
         if (HEADER + topicLength > 4 + length) break;
         const topic = data.toString('utf8', offset + HEADER, offset + HEADER + topicLength);
-        const payload = Buffer.from(data.subarray(offset + HEADER + topicLength, offset + 4 + length));
-        records.push({ seq, receivedAt, topic, payload });
-        this.owner.set(seq, segment);
-        segment.outstanding++;
+        if (seq >= lowWater) {
+          const payload = Buffer.from(data.subarray(offset + HEADER + topicLength, offset + 4 + length));
+          records.push({ seq, receivedAt, topic, payload });
+          this.owner.set(seq, segment);
+          segment.outstanding++;
+        }
         seq++;
         offset += 4 + length;
       }
@@ -114,12 +122,39 @@ export class Journal {
 
   /** Mark messages as fully stored; segments with nothing outstanding are deleted. */
   commit(seqs: Iterable<number>): void {
+    let changed = false;
     for (const seq of seqs) {
       const segment = this.owner.get(seq);
       if (!segment) continue;
+      changed = true;
       this.owner.delete(seq);
       segment.outstanding--;
       if (segment.outstanding === 0 && segment.closed) this.remove(segment);
+    }
+    if (changed) this.writeLowWater();
+  }
+
+  /** the lowest sequence number not yet committed (the map keeps insertion order, which is ascending) */
+  private lowWater(): number {
+    for (const seq of this.owner.keys()) return seq;
+    return this.nextSeq;
+  }
+
+  private writeLowWater(): void {
+    const value = this.lowWater();
+    if (value === this.writtenLowWater) return;
+    this.writtenLowWater = value;
+    const file = path.join(this.dir, 'low-water');
+    fs.writeFileSync(`${file}.tmp`, String(value));
+    fs.renameSync(`${file}.tmp`, file);
+  }
+
+  private readLowWater(): number {
+    try {
+      const value = Number(fs.readFileSync(path.join(this.dir, 'low-water'), 'utf8'));
+      return Number.isSafeInteger(value) && value > 0 ? value : 0;
+    } catch {
+      return 0;
     }
   }
 

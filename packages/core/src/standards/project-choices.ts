@@ -54,6 +54,8 @@ export interface ProjectChoice {
   choice: BilingualText;
   /** why, with the reference section that leaves the point open */
   reason: string;
+  /** ids of the standards this choice is about (every standard shipped with status UNVERIFIED is listed by one) */
+  standardIds?: readonly string[];
 }
 
 export const PROJECT_CHOICES: readonly ProjectChoice[] = [
@@ -260,6 +262,25 @@ export const PROJECT_CHOICES: readonly ProjectChoice[] = [
       th: 'สำหรับมาตรฐานค่าสูงสุด หากพบค่าเกินถือว่าเกินมาตรฐานแม้ข้อมูลไม่ครบ แต่การผ่านเกณฑ์ต้องมีข้อมูลครบ',
     },
     reason: 'A missing reading cannot undo an observed exceedance; DESIGN.md only forbids a pass on insufficient data.',
+  },
+  {
+    id: 'unverified-values',
+    title: { en: 'Values the reference marks UNVERIFIED', th: 'ค่าที่เอกสารอ้างอิงระบุว่ายังไม่ได้ยืนยัน' },
+    choice: {
+      en:
+        'They are shipped with status "UNVERIFIED" so that alerts and evidence can label results from them as ' +
+        'indicative: effluent building type C (general knowledge only) and the surface-water cadmium split by hardness ' +
+        '(0.005 mg/L for hardness ≤ 100 mg/L as CaCO3, 0.05 mg/L above; the values are read, the footnotes giving the ' +
+        'condition are not). Building types D and E and the surface-water temperature rule (n′) are not shipped.',
+      th:
+        'ค่าเหล่านี้มีสถานะ "UNVERIFIED" และผลที่ได้ต้องระบุว่าเป็นค่าบ่งชี้เท่านั้น ได้แก่ มาตรฐานน้ำทิ้งอาคารประเภท ค ' +
+        'และแคดเมียมในแหล่งน้ำผิวดินตามความกระด้างของน้ำ',
+    },
+    reason: 'Reference §3.2 (cadmium footnotes not retrieved) and §4.1 ("(U)" values for building types C-E).',
+    standardIds: [
+      ...[2, 3, 4].flatMap((c) => [`th-sw-cd-class${c}-hardness-le100`, `th-sw-cd-class${c}-hardness-gt100`]),
+      ...['ph', 'bod', 'ss', 'sulfide', 'tkn', 'oil-grease'].map((p) => `th-eff-bldg-${p}-type-c`),
+    ],
   },
   {
     id: 'noise',

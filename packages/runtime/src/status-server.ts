@@ -13,7 +13,7 @@ export interface StatusServer {
 }
 
 /**
- * The minimal HTTP face of `npm start` until the API service lands: /health (JSON, 503 when a
+ * The HTTP face of a service run alone: /health (JSON, 503 when a
  * part is not ok) and /metrics (Prometheus text of every service's registry).
  */
 export async function startStatusServer(options: {

@@ -1,0 +1,3 @@
+export * from './env.ts';
+export * from './status-server.ts';
+export * from './shutdown.ts';

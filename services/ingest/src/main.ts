@@ -1,0 +1,63 @@
+import { ConfigError, describeStore, logLevelVar, onShutdown, portVar, readEnv, startStatusServer, stateStoreConfig, storeVars, telemetryStoreConfig } from '@mueang/runtime';
+import { openStateStore, openTelemetryStore } from '@mueang/storage';
+import path from 'node:path';
+import pino from 'pino';
+import { z } from 'zod';
+import { startIngest } from './ingest.ts';
+
+/** Run ingest alone (docker-compose, or one process per city partition); configuration from the environment. */
+const shape = {
+  MQTT_URL: z.string().regex(/^(mqtts?|wss?):\/\//, 'MQTT_URL must be an mqtt://, mqtts://, ws:// or wss:// URL').default('mqtt://127.0.0.1:1883'),
+  MQTT_USERNAME: z.string().min(1).default('ingest'),
+  MQTT_PASSWORD: z.string({ error: 'MQTT_PASSWORD is required: the password of the ingest service account on the broker' }).min(1),
+  /** take one city only (v1/{city}/#): run one ingest per city to spread the load */
+  INGEST_CITY: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'INGEST_CITY must be a city id such as cnx').optional(),
+  /** the write-ahead journal of received, not yet stored readings */
+  JOURNAL_DIR: z.string().optional(),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** /health and /metrics */
+  HTTP_PORT: portVar('HTTP_PORT', 9101),
+  ...storeVars,
+  LOG_LEVEL: logLevelVar,
+};
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = readEnv(shape);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = pino({ name: 'mueang-ingest', level: env.LOG_LEVEL, redact: ['password', '*.password'] });
+  const stateConfig = stateStoreConfig(env);
+  const telemetryConfig = telemetryStoreConfig(env);
+  const state = await openStateStore(stateConfig, { logger: log });
+  const telemetry = await openTelemetryStore(telemetryConfig);
+  const journalDir = path.resolve(env.JOURNAL_DIR ?? path.join(env.DATA_DIR, `journal-${env.INGEST_CITY ?? 'all'}`));
+  const ingest = await startIngest({
+    mqtt: { url: env.MQTT_URL, username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD, ...(env.INGEST_CITY ? { city: env.INGEST_CITY } : {}) },
+    store: telemetry,
+    registry: state,
+    journalDir,
+    logger: log,
+  });
+  const status = await startStatusServer({
+    host: env.HOST,
+    port: env.HTTP_PORT,
+    registries: [ingest.metrics],
+    sources: [{ name: 'ingest', health: () => ingest.health() }, { name: 'telemetryStore', health: async () => ({ ok: await telemetry.ping() }) }],
+  });
+  log.info({ mqtt: env.MQTT_URL, city: env.INGEST_CITY ?? 'all', telemetry: describeStore(telemetryConfig), state: describeStore(stateConfig), journalDir, httpPort: status.port }, 'ingest ready');
+  onShutdown(log, async () => {
+    await ingest.stop();
+    await status.close();
+    await telemetry.close();
+    await state.close();
+  });
+}
+
+await main();

@@ -1,0 +1,136 @@
+import { DAY_MS, HOUR_MS, bangkokDayStart, hourStart, type TelemetryPoint } from '@mueang/core';
+import { backfill, buildFleet, DEMO_FLEET_SPEC, provisionFleet, runFleet, type Fleet } from '@mueang/sim';
+import { requireComponents } from '@mueang/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { comparable, settle, startPipeline, type Backend, type Pipeline } from './harness.ts';
+
+// payload variety included: CO in ppb, SenML, power in W; every domain
+const fleet: Fleet = buildFleet({ ...DEMO_FLEET_SPEC, perDomain: { air: 3, water: 2, energy: 2, waste: 2 } });
+const influxOk = await requireComponents('end-to-end pipeline on InfluxDB', 'influxd');
+
+interface Stat {
+  mean: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+/** hourly or Bangkok-daily mean/min/max/count recomputed from what the simulator sent */
+function recompute(points: TelemetryPoint[], bucket: (ts: number) => number): Map<string, Stat> {
+  const acc = new Map<string, number[]>();
+  for (const p of points) {
+    for (const [param, v] of Object.entries(p.values)) {
+      const key = `${p.device}|${param}|${bucket(p.ts)}`;
+      let list = acc.get(key);
+      if (!list) acc.set(key, (list = []));
+      list.push(v);
+    }
+  }
+  const out = new Map<string, Stat>();
+  for (const [key, values] of acc) {
+    out.set(key, { mean: values.reduce((a, b) => a + b, 0) / values.length, min: Math.min(...values), max: Math.max(...values), count: values.length });
+  }
+  return out;
+}
+
+/** means summed in a different order differ in the last bits only */
+function expectSameMean(got: number, want: number) {
+  expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+}
+
+describe.each<Backend>(['duckdb', 'influxdb'])('pipeline end to end on %s', (backend) => {
+  const skip = backend === 'influxdb' && !influxOk;
+  let pipeline: Pipeline;
+
+  beforeAll(async () => {
+    if (skip) return;
+    pipeline = await startPipeline(backend);
+    await provisionFleet(pipeline.state, fleet);
+  });
+  afterAll(async () => {
+    await pipeline?.close();
+  });
+
+  it.skipIf(skip)('stores exactly what the simulator sent, and dead-letters each malformed reading with its reason', async () => {
+    const before = pipeline.ingest.messagesReceived;
+    const run = await runFleet({
+      url: pipeline.broker.url,
+      fleet,
+      rate: { intervalMs: 30 },
+      readingsPerDevice: 12,
+      record: true,
+      faults: [
+        { kind: 'malformed', every: 4 },
+        { kind: 'out_of_range', every: 5 },
+        { kind: 'stuck', every: 7, readings: 3 },
+        { kind: 'spike', rate: 0.1 },
+        { kind: 'dropout', every: 9, readings: 2 },
+      ],
+    });
+    const summary = await run.done;
+    expect(summary.errors).toBe(0);
+    expect(summary.acked).toBe(summary.sent);
+    await settle(pipeline, () => pipeline.ingest.messagesReceived - before >= summary.sent);
+
+    const recorder = run.recorder!;
+    const sent = recorder.toPoints();
+    expect(sent.length).toBeGreaterThan(fleet.devices.length * 6);
+    const from = Math.min(...sent.map((p) => p.ts));
+    const to = Math.max(...sent.map((p) => p.ts)) + 1;
+    const stored: TelemetryPoint[] = [];
+    for (const domain of ['air', 'water', 'energy', 'waste'] as const) stored.push(...(await pipeline.telemetry.queryRaw({ domain, city: 'cnx', from, to })));
+    expect(stored.length).toBe(sent.length);
+    expect(comparable(stored)).toEqual(comparable(sent));
+
+    const expected = recorder
+      .expectedDeadLetters()
+      .map((f) => `${f.deviceId}|${(f.expected as { code: string }).code}|${(f.expected as { param?: string }).param ?? ''}`)
+      .sort();
+    expect(expected.length).toBeGreaterThan(fleet.devices.length);
+    const letters = await pipeline.telemetry.queryDeadLetters({ city: 'cnx', limit: 10_000 });
+    const got = letters.map((d) => `${d.device}|${d.reason}|${d.param ?? ''}`).sort();
+    expect(got).toEqual(expected);
+    for (const d of letters) {
+      expect(d.message.length).toBeGreaterThan(10);
+      expect(d.topic).toBe(`v1/cnx/${d.domain}/${d.device}/telemetry`);
+    }
+  });
+
+  it.skipIf(skip)('computes hourly and daily rollups that match a recomputation from the sent readings', async () => {
+    // six hours of one-minute history ending at the last full hour, across a Bangkok midnight when it falls there
+    const to = hourStart(Date.now()) - 2 * DAY_MS;
+    const from = to - 6 * HOUR_MS;
+    const before = pipeline.ingest.messagesReceived;
+    const result = await backfill({ url: pipeline.broker.url, fleet, from, to, intervalMs: 60_000, batchSize: 60, record: true });
+    expect(result.errors).toBe(0);
+    await settle(pipeline, () => pipeline.ingest.messagesReceived - before >= result.messages);
+
+    const sent = result.recorder!.toPoints();
+    expect(sent.length).toBe(fleet.devices.length * 360);
+    const stored: TelemetryPoint[] = [];
+    for (const domain of ['air', 'water', 'energy', 'waste'] as const) stored.push(...(await pipeline.telemetry.queryRaw({ domain, from, to })));
+    expect(comparable(stored)).toEqual(comparable(sent));
+
+    const hourly = await pipeline.telemetry.queryRollups({ period: '1h', from, to });
+    const expectedHourly = recompute(sent, hourStart);
+    expect(hourly.length).toBe(expectedHourly.size);
+    for (const row of hourly) {
+      const want = expectedHourly.get(`${row.device}|${row.param}|${row.start}`);
+      expect(want, `${row.device} ${row.param} ${row.start}`).toBeDefined();
+      expect(row.count).toBe(want!.count);
+      expect(row.min).toBe(want!.min);
+      expect(row.max).toBe(want!.max);
+      expectSameMean(row.mean, want!.mean);
+    }
+
+    const daily = await pipeline.telemetry.queryRollups({ period: '1d', from: bangkokDayStart(from), to: bangkokDayStart(to) + DAY_MS });
+    const expectedDaily = recompute(sent, bangkokDayStart);
+    expect(daily.length).toBe(expectedDaily.size);
+    for (const row of daily) {
+      const want = expectedDaily.get(`${row.device}|${row.param}|${row.start}`)!;
+      expect(row.count).toBe(want.count);
+      expectSameMean(row.mean, want.mean);
+      expect(row.max).toBe(want.max);
+    }
+  });
+});
