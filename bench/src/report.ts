@@ -27,6 +27,7 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
 
 export function format(n: number): string {
   if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n)) return n.toLocaleString('en-US');
   if (Math.abs(n) >= 100) return Math.round(n).toLocaleString('en-US');
   return n.toFixed(1);
 }

@@ -7,3 +7,4 @@ export * from './catalog.ts';
 export * from './units.ts';
 export * from './payload.ts';
 export * from './validate.ts';
+export * from './rules/index.ts';

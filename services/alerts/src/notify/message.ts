@@ -152,7 +152,7 @@ function headline(n: AlertNotification): Bilingual {
   const phrases: Record<AlertTransition, Bilingual> = {
     raised: { en: 'Alert raised', th: 'เกิดการแจ้งเตือน' },
     escalated: { en: `Escalated to level ${n.escalationLevel}, not yet acknowledged`, th: `ยกระดับเป็นระดับ ${n.escalationLevel} เนื่องจากยังไม่มีผู้รับทราบ` },
-    reminder: { en: 'Reminder: alert still active', th: 'แจ้งเตือนซ้ำ: ยังอยู่ในสถานะแจ้งเตือน' },
+    reminder: { en: 'Still active (reminder)', th: 'ยังอยู่ในสถานะแจ้งเตือน (แจ้งซ้ำ)' },
     cleared: n.standard
       ? { en: 'Alert cleared, back within the standard', th: 'สิ้นสุดการแจ้งเตือน ค่ากลับเข้าเกณฑ์มาตรฐาน' }
       : { en: 'Alert cleared', th: 'สิ้นสุดการแจ้งเตือน' },
@@ -233,7 +233,7 @@ export function renderMessage(n: AlertNotification): RenderedMessage {
   th.push(`เวลา: ${formatThaiTime(n.at)}`);
   if (n.escalationLevel > 0 && n.transition !== 'escalated') {
     en.push(`Escalation level: ${n.escalationLevel}`);
-    th.push(`ระดับการยกระดับ: ${n.escalationLevel}`);
+    th.push(`ขั้นการยกระดับ: ${n.escalationLevel}`);
   }
   if (n.assignee && n.transition !== 'assigned') {
     en.push(`Assignee: ${n.assignee}`);

@@ -1,0 +1,171 @@
+/**
+ * Station-day values from daily rollups, with hourly rollups only where the daily statistics cannot decide.
+ *
+ * A 1-hour or 8-hour mean never exceeds the highest reading it averages, and Leq lies between the arithmetic mean and
+ * the highest reading: so the daily rollup (mean, min, max) decides most days exactly, and only the remaining
+ * device-days need hourly rollups (reading months of hourly rows for every station is what makes an assessment slow).
+ */
+import { AQI_POLLUTANTS, type AqiPollutant } from '../standards/data/aqi-tables.ts';
+import { aqiTableFor } from '../standards/registry.ts';
+import { roundHalfUp } from '../standards/rounding.ts';
+import type { Standard } from '../standards/types.ts';
+import { DAY_MS, HOUR_MS } from '../time.ts';
+import type { Domain } from '../types.ts';
+import { requiredCount, type AssessmentContext, type PeriodDay } from './context.ts';
+import type { AssessmentDevice } from './types.ts';
+import { standardOn, withinLimit } from './values.ts';
+
+/** The standard each AQI pollutant is judged with: the averaging of the Thai AQI, whose value 100 equals it. */
+export const AQI_STANDARD_IDS: Readonly<Record<AqiPollutant, string>> = {
+  pm25: 'th-aaqs-pm25-24h',
+  pm10: 'th-aaqs-pm10-24h',
+  o3: 'th-aaqs-o3-8h',
+  co: 'th-aaqs-co-8h',
+  no2: 'th-aaqs-no2-1h',
+  so2: 'th-aaqs-so2-1h',
+};
+
+export const NOISE_STANDARD_ID = 'th-noise-leq-24h';
+
+/** Whether a computation may still ask for hourly rows ('plan') or must decide with what it has ('compute'). */
+export type Mode = 'plan' | 'compute';
+
+export type PollutantDay =
+  | { state: 'missing' }
+  /** concentration in the standard's averaging: PM day mean, or the day's highest 1-h / 8-h mean */
+  | { state: 'value'; value: number; standard: Standard }
+  /** a gas whose highest reading of the day is within the standard: so is every mean of it */
+  | { state: 'below-limit'; bound: number; standard: Standard }
+  | { state: 'needs-hours'; from: number; to: number }
+  /** the hourly rows did not hold enough data for any window */
+  | { state: 'hours-insufficient'; standard: Standard };
+
+function isPm(pollutant: AqiPollutant): boolean {
+  return pollutant === 'pm25' || pollutant === 'pm10';
+}
+
+export function pollutantDay(ctx: AssessmentContext, device: AssessmentDevice, pollutant: AqiPollutant, day: PeriodDay, mode: Mode): PollutantDay {
+  const row = ctx.validDay(device, pollutant, day.start);
+  if (!row) return { state: 'missing' };
+  const standard = standardOn(AQI_STANDARD_IDS[pollutant], day.date);
+  if (isPm(pollutant)) return { state: 'value', value: row.mean, standard };
+  const averagingMs = aqiTableFor(day.date).rows[pollutant].averagingMs;
+  let bound = row.max;
+  if (averagingMs > HOUR_MS) {
+    // windows ending early in the day reach back into the previous day
+    const previous = ctx.dayRow(device.id, pollutant, day.start - DAY_MS);
+    if (previous) bound = Math.max(bound, previous.max);
+  }
+  if (withinLimit(bound, standard)) return { state: 'below-limit', bound, standard };
+  const from = day.start - (averagingMs - HOUR_MS);
+  if (mode === 'plan') return { state: 'needs-hours', from, to: day.start + DAY_MS };
+  const value = highestWindowMean(ctx, device, pollutant, day, averagingMs);
+  return value === undefined ? { state: 'hours-insufficient', standard } : { state: 'value', value, standard };
+}
+
+/** the highest mean of `averagingMs` windows ending at each hour end of the day, over hourly means, each window ≥ 75 % complete */
+function highestWindowMean(ctx: AssessmentContext, device: AssessmentDevice, param: string, day: PeriodDay, averagingMs: number): number | undefined {
+  const hours = Math.round(averagingMs / HOUR_MS);
+  const need = requiredCount(hours);
+  let best: number | undefined;
+  for (let i = 0; i < 24; i += 1) {
+    const lastHour = day.start + i * HOUR_MS;
+    let sum = 0;
+    let n = 0;
+    for (let h = 0; h < hours; h += 1) {
+      const row = ctx.validHour(device, param, lastHour - h * HOUR_MS);
+      if (row) {
+        sum += row.mean;
+        n += 1;
+      }
+    }
+    if (n >= need) best = best === undefined ? sum / n : Math.max(best, sum / n);
+  }
+  return best;
+}
+
+export type NoiseDay =
+  | { state: 'missing' }
+  | { state: 'within'; standard: Standard; leq: number | null; decidedBy: 'day-max' | 'upper-bound' | 'hours' }
+  | { state: 'exceeds'; standard: Standard; leq: number | null; decidedBy: 'day-mean' | 'hours' }
+  | { state: 'needs-hours'; from: number; to: number }
+  | { state: 'hours-insufficient'; standard: Standard };
+
+/**
+ * The largest Leq readings in [min, max] with the given arithmetic mean can have: all weight on the two ends
+ * (10^(L/10) is convex), p at max and 1 - p at min with p·max + (1 - p)·min = mean.
+ */
+export function leqUpperBound(min: number, mean: number, max: number): number {
+  if (!(max > min)) return max;
+  const p = Math.min(1, Math.max(0, (mean - min) / (max - min)));
+  return 10 * Math.log10(p * 10 ** (max / 10) + (1 - p) * 10 ** (min / 10));
+}
+
+export function noiseDay(ctx: AssessmentContext, device: AssessmentDevice, day: PeriodDay, mode: Mode): NoiseDay {
+  const row = ctx.validDay(device, 'noise', day.start);
+  if (!row) return { state: 'missing' };
+  const standard = standardOn(NOISE_STANDARD_ID, day.date);
+  // Leq >= arithmetic mean, and rounding keeps the order
+  if (!withinLimit(row.mean, standard)) return { state: 'exceeds', standard, leq: null, decidedBy: 'day-mean' };
+  if (withinLimit(row.max, standard)) return { state: 'within', standard, leq: null, decidedBy: 'day-max' };
+  if (withinLimit(leqUpperBound(row.min, row.mean, row.max), standard)) return { state: 'within', standard, leq: null, decidedBy: 'upper-bound' };
+  if (mode === 'plan') return { state: 'needs-hours', from: day.start, to: day.start + DAY_MS };
+  let energy = 0;
+  let n = 0;
+  for (let i = 0; i < 24; i += 1) {
+    const hour = ctx.validHour(device, 'noise', day.start + i * HOUR_MS);
+    if (hour) {
+      energy += 10 ** (hour.mean / 10);
+      n += 1;
+    }
+  }
+  if (n < requiredCount(24)) return { state: 'hours-insufficient', standard };
+  const leq = 10 * Math.log10(energy / n);
+  return withinLimit(leq, standard)
+    ? { state: 'within', standard, leq: roundHalfUp(leq, 2), decidedBy: 'hours' }
+    : { state: 'exceeds', standard, leq: roundHalfUp(leq, 2), decidedBy: 'hours' };
+}
+
+/** A range of hourly rollups the assessment needs for one device and parameter. */
+export interface HourlyNeed {
+  device: string;
+  domain: Domain;
+  param: string;
+  /** inclusive, epoch ms */
+  from: number;
+  /** exclusive, epoch ms */
+  to: number;
+}
+
+/** needs closer than this are fetched as one range: a few extra hours cost less than another query */
+const MERGE_GAP_MS = 2 * DAY_MS;
+
+/**
+ * The hourly rollups an assessment needs beyond the daily ones: device-days whose daily statistics cannot decide a
+ * gas (O3, CO, NO2, SO2) against its standard or noise against Leq 24 h. Merged per device and parameter, sorted.
+ */
+export function planHourlyNeeds(ctx: AssessmentContext): HourlyNeed[] {
+  const raw: HourlyNeed[] = [];
+  for (const device of ctx.devices('air')) {
+    for (const pollutant of AQI_POLLUTANTS) {
+      if (isPm(pollutant) || !ctx.reports(device.id, pollutant)) continue;
+      for (const day of ctx.days) {
+        const result = pollutantDay(ctx, device, pollutant, day, 'plan');
+        if (result.state === 'needs-hours') raw.push({ device: device.id, domain: 'air', param: pollutant, from: result.from, to: result.to });
+      }
+    }
+    if (ctx.reports(device.id, 'noise')) {
+      for (const day of ctx.days) {
+        const result = noiseDay(ctx, device, day, 'plan');
+        if (result.state === 'needs-hours') raw.push({ device: device.id, domain: 'air', param: 'noise', from: result.from, to: result.to });
+      }
+    }
+  }
+  const merged: HourlyNeed[] = [];
+  for (const need of raw) {
+    const last = merged[merged.length - 1];
+    if (last && last.device === need.device && last.param === need.param && need.from <= last.to + MERGE_GAP_MS) last.to = Math.max(last.to, need.to);
+    else merged.push({ ...need });
+  }
+  return merged;
+}

@@ -1,0 +1,11 @@
+/** The default rule set: standard exceedances generated from the standards data, then the operational rules. */
+import { OPERATIONAL_RULES } from './operational-rules.ts';
+import { standardRules } from './standard-rules.ts';
+import type { AlertRule } from './types.ts';
+
+export const DEFAULT_RULES: readonly AlertRule[] = Object.freeze([...standardRules(), ...OPERATIONAL_RULES]);
+
+/** A default rule by id, or undefined. */
+export function defaultRule(id: string): AlertRule | undefined {
+  return DEFAULT_RULES.find((r) => r.id === id);
+}
