@@ -8,3 +8,4 @@ export * from './units.ts';
 export * from './payload.ts';
 export * from './validate.ts';
 export * from './rules/index.ts';
+export * from './kpi/index.ts';

@@ -6,3 +6,4 @@ export { InfluxHttp, type InfluxHttpOptions } from './influx/http.ts';
 export { DuckDBTelemetryStore, type DuckDBStoreOptions } from './duckdb/duckdb-store.ts';
 export { openTelemetryStore, type TelemetryStoreConfig } from './telemetry-factory.ts';
 export * from './state/index.ts';
+export * from './alerts/index.ts';

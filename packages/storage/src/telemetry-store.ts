@@ -44,6 +44,43 @@ export interface RollupQuery extends TagFilter {
   to: number;
 }
 
+/**
+ * One alert transition as dashboards read it (written by the alerts service for every transition it publishes).
+ * Idempotent by (alertId, transition, ts): writing the same event again overwrites it.
+ */
+export interface AlertEvent {
+  /** when the transition happened, epoch ms */
+  ts: number;
+  alertId: string;
+  city: string;
+  site: string | null;
+  device: string | null;
+  domain: Domain;
+  ruleId: string;
+  /** raised, escalated, reminder, cleared, acknowledged, assigned, severity_changed */
+  transition: string;
+  /** critical, major, minor, warning, info */
+  severity: string;
+  /** the alert's state after the transition */
+  state: 'active' | 'cleared';
+  acknowledged: boolean;
+  escalationLevel: number;
+  parameter: string | null;
+  value: number | null;
+  standardId: string | null;
+}
+
+export interface AlertEventQuery {
+  city?: string;
+  device?: string;
+  /** inclusive, epoch ms */
+  from: number;
+  /** exclusive, epoch ms */
+  to: number;
+  /** newest first; default 1000 */
+  limit?: number;
+}
+
 export interface DeadLetterQuery {
   city?: string;
   device?: string;
@@ -70,6 +107,9 @@ export interface TelemetryStore {
   queryRollups(q: RollupQuery): Promise<RollupRow[]>;
   writeDeadLetters(rows: DeadLetter[]): Promise<void>;
   queryDeadLetters(q: DeadLetterQuery): Promise<DeadLetter[]>;
+  writeAlertEvents(events: AlertEvent[]): Promise<void>;
+  /** newest first, then by alertId and transition */
+  queryAlertEvents(q: AlertEventQuery): Promise<AlertEvent[]>;
   /** true when the backend answers a trivial query */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -108,6 +108,9 @@ export class ApiError extends Error {
   }
 }
 
+/** the id rule of @mueang/core isValidId, as the route schemas spell it */
+const ID_PATTERN_SOURCE = '^[a-z0-9][a-z0-9_-]{0,63}$';
+
 /** Shape of one Ajv error as Fastify attaches it to `error.validation`. */
 interface ValidationIssue {
   instancePath?: string;
@@ -139,9 +142,10 @@ function issueToFieldError(context: string, issue: ValidationIssue): ProblemFiel
     message = `must be one of: ${params.allowedValues.join(', ')}`;
   } else if (issue.keyword === 'type' && typeof params.type === 'string') {
     message = `must be of type ${params.type}`;
-  } else if (issue.keyword === 'maxLength' || issue.keyword === 'minLength' || issue.keyword === 'pattern'
-    || issue.keyword === 'maximum' || issue.keyword === 'minimum' || issue.keyword === 'format') {
-    message = issue.message ?? message;
+  } else if (issue.keyword === 'pattern' && params.pattern === ID_PATTERN_SOURCE) {
+    message = "must be an id: 1-64 characters a-z, 0-9, '-' and '_', starting with a letter or digit";
+  } else if (issue.keyword === 'minProperties') {
+    message = 'must name at least one field to change';
   }
   return { path: field ? `${context}.${field}` : context, message };
 }
@@ -212,6 +216,18 @@ export function sendProblem(reply: FastifyReply, error: ApiError, request?: Fast
     .status(error.status)
     .type(PROBLEM_CONTENT_TYPE)
     .send(error.toProblem(request?.url.split('?')[0]));
+}
+
+/**
+ * For Fastify's `frameworkErrors` option: errors raised before routing (a path parameter over
+ * maxParamLength, a malformed URL) leave as problems too.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? 'A path segment is too long; ids have at most 64 characters. Check the URL.'
+    : `The URL cannot be read (${error.message.slice(0, 120)}). Check its encoding.`;
+  void sendProblem(reply, new ApiError(status, detail, { type: 'bad-url' }), request);
 }
 
 /**

@@ -36,8 +36,10 @@ export interface IngestOptions {
   /** directory of the write-ahead journal (received, not yet stored messages) */
   journalDir: string;
   writer?: StoreWriterOptions;
-  /** stop acknowledging new messages while more points than this wait for the store */
+  /** stop acknowledging new messages while more points than this wait for the store (bounds memory) */
   maxPendingPoints?: number;
+  /** stop acknowledging new messages while the journal holds more than this many bytes not yet stored (bounds disk) */
+  maxJournalBytes?: number;
   /** how often dirty hours are rolled up; 0 = only on flush() */
   rollupIntervalMs?: number;
   decode?: Partial<Omit<DecodeOptions, 'receivedAt'>>;
@@ -50,6 +52,9 @@ export interface IngestHealth {
   mqttConnected: boolean;
   pendingPoints: number;
   journalMessages: number;
+  journalBytes: number;
+  /** age of the oldest message not yet stored, seconds */
+  bufferAgeS: number;
   lastWriteAt: number | null;
   lastError: string | null;
 }
@@ -84,6 +89,7 @@ export class Ingest implements IngestHandle {
   private readonly writer: StoreWriter;
   private readonly rollups: RollupScheduler;
   private readonly maxPendingPoints: number;
+  private readonly maxJournalBytes: number;
   private client: MqttClient | null = null;
   private rollupTimer: NodeJS.Timeout | null = null;
   /** messages whose registry lookup is still under way */
@@ -98,6 +104,7 @@ export class Ingest implements IngestHandle {
     this.journal = new Journal({ dir: options.journalDir });
     this.rollups = new RollupScheduler(options.store, path.join(options.journalDir, 'rollups-dirty.txt'));
     this.maxPendingPoints = options.maxPendingPoints ?? 200_000;
+    this.maxJournalBytes = options.maxJournalBytes ?? 1024 ** 3;
     this.writer = new StoreWriter(
       options.store,
       options.writer,
@@ -162,8 +169,8 @@ export class Ingest implements IngestHandle {
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
       const seq = this.journal.append(receivedAt, packet.topic, payload);
       this.process({ seq, receivedAt, topic: packet.topic, payload });
-      if (this.writer.pendingPoints < this.maxPendingPoints) done();
-      else void this.writer.waitForDrain(this.maxPendingPoints / 2).then(() => done());
+      if (this.bufferFull()) this.holdAck(done);
+      else done();
     };
     client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
     client.on('offline', () => this.log.warn('mqtt offline; reconnecting'));
@@ -178,15 +185,41 @@ export class Ingest implements IngestHandle {
           resolve();
           return;
         }
-        client.subscribe({ [telemetryFilter(city)]: { qos: 1 }, [REGISTRY_EVENTS_FILTER]: { qos: 1 } }, (err) => {
-          if (err) reject(new Error(`ingest could not subscribe to ${telemetryFilter(city)}: ${err.message}`));
-          else {
+        // one filter per SUBSCRIBE: a multi-filter SUBSCRIBE never completes on aedes 1.2 with
+        // aedes-persistence-redis 11 (measured here), so the two are sent one after the other
+        void (async () => {
+          for (const filter of [telemetryFilter(city), REGISTRY_EVENTS_FILTER]) await client.subscribeAsync(filter, { qos: 1 });
+        })().then(
+          () => {
             this.log.info({ filter: telemetryFilter(city), clientId }, 'ingest subscribed');
             resolve();
-          }
-        });
+          },
+          (err: Error) => reject(new Error(`ingest could not subscribe to ${telemetryFilter(city)}: ${err.message}`)),
+        );
       });
     });
+  }
+
+  private bufferFull(): boolean {
+    return this.writer.pendingPoints >= this.maxPendingPoints || this.journal.bytes >= this.maxJournalBytes;
+  }
+
+  /**
+   * The buffer is full: keep the PUBACK until it has drained to half, so the broker stops sending
+   * (mqtt.js takes the next packet only after this one is acknowledged) and QoS 1 back-pressure
+   * reaches the devices, instead of memory or disk growing without bound.
+   */
+  private holdAck(done: () => void): void {
+    this.m.heldAcks.set(1);
+    this.m.heldAcksTotal.inc();
+    this.log.warn({ pendingPoints: this.writer.pendingPoints, journalBytes: this.journal.bytes }, 'buffer full; holding acknowledgements until the store catches up');
+    const check = () => {
+      if (this.writer.pendingPoints < this.maxPendingPoints / 2 && this.journal.bytes < this.maxJournalBytes / 2) {
+        this.m.heldAcks.set(0);
+        done();
+      } else setTimeout(check, 50);
+    };
+    check();
   }
 
   /** Validate and enrich one message; synchronous on a registry cache hit. */
@@ -266,6 +299,7 @@ export class Ingest implements IngestHandle {
     this.m.pendingPoints.set(this.writer.pendingPoints);
     this.m.journalBytes.set(this.journal.bytes);
     this.m.journalMessages.set(this.journal.outstanding);
+    this.m.journalAgeSeconds.set(this.journal.oldestAgeMs() / 1000);
   }
 
   private async flushPipeline(): Promise<void> {
@@ -316,6 +350,8 @@ export class Ingest implements IngestHandle {
       mqttConnected,
       pendingPoints: this.writer.pendingPoints,
       journalMessages: this.journal.outstanding,
+      journalBytes: this.journal.bytes,
+      bufferAgeS: Math.round(this.journal.oldestAgeMs() / 100) / 10,
       lastWriteAt: this.writer.lastWriteAt,
       lastError: this.writer.lastError,
     };

@@ -52,6 +52,8 @@ export class Journal {
   /** seq -> segment, for commits */
   private readonly owner = new Map<number, Segment>();
   private writtenLowWater = 0;
+  /** seq -> receivedAt of outstanding messages, for the buffer-age metric */
+  private readonly times = new Map<number, number>();
 
   constructor(options: JournalOptions) {
     this.dir = options.dir;
@@ -86,6 +88,7 @@ export class Journal {
           const payload = Buffer.from(data.subarray(offset + HEADER + topicLength, offset + 4 + length));
           records.push({ seq, receivedAt, topic, payload });
           this.owner.set(seq, segment);
+          this.times.set(seq, receivedAt);
           segment.outstanding++;
         }
         seq++;
@@ -117,6 +120,7 @@ export class Journal {
     segment.outstanding++;
     const seq = this.nextSeq++;
     this.owner.set(seq, segment);
+    this.times.set(seq, receivedAt);
     return seq;
   }
 
@@ -128,6 +132,7 @@ export class Journal {
       if (!segment) continue;
       changed = true;
       this.owner.delete(seq);
+      this.times.delete(seq);
       segment.outstanding--;
       if (segment.outstanding === 0 && segment.closed) this.remove(segment);
     }
@@ -161,6 +166,12 @@ export class Journal {
   /** bytes on disk not yet committed (a metric) */
   get bytes(): number {
     return this.segments.reduce((sum, s) => sum + s.bytes, 0);
+  }
+
+  /** how long the oldest message not yet stored has waited, ms (0 when nothing waits) */
+  oldestAgeMs(now = Date.now()): number {
+    for (const receivedAt of this.times.values()) return Math.max(0, now - receivedAt);
+    return 0;
   }
 
   get outstanding(): number {

@@ -14,6 +14,10 @@ const shape = {
   INGEST_CITY: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'INGEST_CITY must be a city id such as cnx').optional(),
   /** the write-ahead journal of received, not yet stored readings */
   JOURNAL_DIR: z.string().optional(),
+  /** hold acknowledgements (QoS 1 back-pressure) while the journal holds more than this, bytes */
+  JOURNAL_MAX_BYTES: z.coerce.number({ error: 'JOURNAL_MAX_BYTES must be a number of bytes' }).int().min(1_000_000, 'JOURNAL_MAX_BYTES must be at least 1000000').default(1024 ** 3),
+  /** hold acknowledgements while more points than this wait in memory for the store */
+  MAX_PENDING_POINTS: z.coerce.number({ error: 'MAX_PENDING_POINTS must be a number' }).int().min(1000, 'MAX_PENDING_POINTS must be at least 1000').default(200_000),
   HOST: z.string().min(1).default('0.0.0.0'),
   /** /health and /metrics */
   HTTP_PORT: portVar('HTTP_PORT', 9101),
@@ -43,6 +47,8 @@ async function main(): Promise<void> {
     store: telemetry,
     registry: state,
     journalDir,
+    maxJournalBytes: env.JOURNAL_MAX_BYTES,
+    maxPendingPoints: env.MAX_PENDING_POINTS,
     logger: log,
   });
   const status = await startStatusServer({

@@ -25,6 +25,9 @@ export function createIngestMetrics(registry: Registry) {
     pendingPoints: new Gauge({ name: 'mueang_ingest_pending_points', help: 'Points queued or being written', registers: [registry] }),
     journalBytes: new Gauge({ name: 'mueang_ingest_journal_bytes', help: 'Bytes of received messages not yet stored', registers: [registry] }),
     journalMessages: new Gauge({ name: 'mueang_ingest_journal_messages', help: 'Messages received and not yet stored', registers: [registry] }),
+    journalAgeSeconds: new Gauge({ name: 'mueang_ingest_buffer_age_seconds', help: 'Age of the oldest received message not yet stored', registers: [registry] }),
+    heldAcks: new Gauge({ name: 'mueang_ingest_backpressure', help: '1 while acknowledgements are held because the buffer is full', registers: [registry] }),
+    heldAcksTotal: new Counter({ name: 'mueang_ingest_backpressure_total', help: 'Times acknowledgements were held because the buffer was full', registers: [registry] }),
     rollupRows: new Counter({ name: 'mueang_ingest_rollup_rows_total', help: 'Rollup rows written', registers: [registry] }),
   };
 }

@@ -75,7 +75,7 @@ describe('the platform in one process (npm start)', () => {
     } finally {
       await again.stop();
     }
-  });
+  }, 240_000);
 
   it('refuses a taken port with a message naming the variable to set', async () => {
     const blocker = net.createServer();

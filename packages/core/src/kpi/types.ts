@@ -74,7 +74,7 @@ export interface KpiDefinition {
   /** how the value is computed, shown with every value */
   method: BilingualText;
   /** standards the value is judged against (ids; the versions used are reported with the value) */
-  standardIds: readonly string[];
+  standardIds: string[];
   enabled: boolean;
 }
 

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { isDomain, type DeadLetter, type Domain, type RollupRow, type TelemetryPoint } from '@mueang/core';
-import type { AggregateQuery, AggregateRow, DeadLetterQuery, RawQuery, RollupQuery, TagFilter, TelemetryStore } from '../telemetry-store.ts';
+import type { AggregateQuery, AggregateRow, AlertEvent, AlertEventQuery, DeadLetterQuery, RawQuery, RollupQuery, TagFilter, TelemetryStore } from '../telemetry-store.ts';
+import { ALERT_EVENT_DEFAULT_LIMIT, checkAlertEventQuery, checkAlertEvents, compareAlertEvents } from '../influx/alert-event-input.ts';
 import { compareAggregateRows, compareLatest, comparePoints, compareRollups } from '../influx/result-order.ts';
 import { TelemetryStoreError } from '../influx/telemetry-error.ts';
 import {
@@ -365,6 +366,77 @@ export class DuckDBTelemetryStore implements TelemetryStore {
       }
       return letter;
     });
+  }
+
+  /** Alert events are few (one per alert transition): plain statements in one transaction, each key replaced. */
+  async writeAlertEvents(events: AlertEvent[]): Promise<void> {
+    checkAlertEvents(events);
+    if (events.length === 0) return;
+    await this.exclusive('write alert events', async (c) => {
+      await c.run('BEGIN TRANSACTION');
+      try {
+        for (const e of events) {
+          await c.run('DELETE FROM telemetry_alert_events WHERE alert_id = $1 AND transition = $2 AND ts = $3', [e.alertId, e.transition, BigInt(e.ts)]);
+          await c.run('INSERT INTO telemetry_alert_events VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)', [
+            BigInt(e.ts),
+            e.alertId,
+            e.transition,
+            e.city,
+            e.site,
+            e.device,
+            e.domain,
+            e.ruleId,
+            e.severity,
+            e.state,
+            e.acknowledged,
+            e.escalationLevel,
+            e.parameter,
+            e.value,
+            e.standardId,
+          ]);
+        }
+        await c.run('COMMIT');
+      } catch (err) {
+        await c.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async queryAlertEvents(q: AlertEventQuery): Promise<AlertEvent[]> {
+    checkAlertEventQuery(q);
+    const params = new SqlParams();
+    const conditions = [`ts >= ${params.add(BigInt(q.from))}`, `ts < ${params.add(BigInt(q.to))}`];
+    if (q.city !== undefined) conditions.push(`city = ${params.add(q.city)}`);
+    if (q.device !== undefined) conditions.push(`device = ${params.add(q.device)}`);
+    const limit = q.limit ?? ALERT_EVENT_DEFAULT_LIMIT;
+    const sql = `SELECT ts, alert_id, transition, city, site, device, domain, rule_id, severity, state, acknowledged, escalation_level, parameter, value, standard_id
+      FROM telemetry_alert_events WHERE ${conditions.join(' AND ')} ORDER BY ts DESC, alert_id, transition LIMIT ${limit}`;
+    const rows = await this.exclusive('query alert events', async (c) => (await c.runAndReadAll(sql, params.values)).getRowsJS());
+    const events: AlertEvent[] = [];
+    for (const row of rows) {
+      const domain = str(row[6]);
+      if (!isDomain(domain)) continue;
+      const optional = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+      events.push({
+        ts: num(row[0]),
+        alertId: str(row[1]),
+        transition: str(row[2]),
+        city: str(row[3]),
+        site: optional(row[4]),
+        device: optional(row[5]),
+        domain,
+        ruleId: str(row[7]),
+        severity: str(row[8]),
+        state: str(row[9]) === 'cleared' ? 'cleared' : 'active',
+        acknowledged: row[10] === true,
+        escalationLevel: num(row[11]),
+        parameter: optional(row[12]),
+        value: typeof row[13] === 'number' ? row[13] : null,
+        standardId: optional(row[14]),
+      });
+    }
+    return events.sort(compareAlertEvents);
   }
 
   async ping(): Promise<boolean> {

@@ -18,6 +18,11 @@ export const CREATE_TABLES = [
   `CREATE TABLE IF NOT EXISTS telemetry_dead_letters (
     seq BIGINT NOT NULL, received_at BIGINT NOT NULL, topic VARCHAR NOT NULL, reason VARCHAR NOT NULL,
     message VARCHAR NOT NULL, payload VARCHAR NOT NULL, city VARCHAR, domain VARCHAR, device VARCHAR, param VARCHAR)`,
+  // alert transitions for dashboards; added without a schema version change (CREATE IF NOT EXISTS upgrades old files)
+  `CREATE TABLE IF NOT EXISTS telemetry_alert_events (
+    ts BIGINT NOT NULL, alert_id VARCHAR NOT NULL, transition VARCHAR NOT NULL, city VARCHAR NOT NULL, site VARCHAR, device VARCHAR,
+    domain VARCHAR NOT NULL, rule_id VARCHAR NOT NULL, severity VARCHAR NOT NULL, state VARCHAR NOT NULL, acknowledged BOOLEAN NOT NULL,
+    escalation_level INTEGER NOT NULL, parameter VARCHAR, value DOUBLE, standard_id VARCHAR)`,
   `CREATE OR REPLACE TEMP TABLE staging_points (
     seq INTEGER NOT NULL, domain VARCHAR NOT NULL, device VARCHAR NOT NULL, param VARCHAR NOT NULL, ts BIGINT NOT NULL,
     city VARCHAR NOT NULL, site VARCHAR NOT NULL, value DOUBLE NOT NULL)`,

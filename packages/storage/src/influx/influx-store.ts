@@ -1,5 +1,6 @@
 import { DOMAINS, isDomain, type DeadLetter, type Domain, type RollupRow, type TelemetryPoint } from '@mueang/core';
-import type { AggregateQuery, AggregateRow, DeadLetterQuery, RawQuery, RollupQuery, TagFilter, TelemetryStore } from '../telemetry-store.ts';
+import type { AggregateQuery, AggregateRow, AlertEvent, AlertEventQuery, DeadLetterQuery, RawQuery, RollupQuery, TagFilter, TelemetryStore } from '../telemetry-store.ts';
+import { ALERT_EVENT_DEFAULT_LIMIT, checkAlertEventQuery, checkAlertEvents, compareAlertEvents } from './alert-event-input.ts';
 import { InfluxHttp, type InfluxSeries } from './http.ts';
 import { durationLiteral, qualifiedMeasurement, quoteIdent, tagEquals, tagIn, timeRange } from './influxql.ts';
 import { decodeText, encodeText, formatLine, type LineFields } from './line-protocol.ts';
@@ -43,6 +44,8 @@ const ROLLUP_MEASUREMENT = { '1h': 'rollup_1h', '1d': 'rollup_1d' } as const;
 const ROLLUP_TAGS = ['city', 'site', 'device', 'domain', 'param'] as const;
 const ROLLUP_FIELDS = ['mean', 'min', 'max', 'count', 'sum'] as const;
 const DEAD_LETTER_MEASUREMENT = 'dead_letter';
+/** tags city, device, domain, rule, transition, severity (bounded sets); alert ids and values are fields */
+const ALERT_EVENT_MEASUREMENT = 'alert_events';
 const NS_PER_MS = 1_000_000;
 
 function tagFilterConditions(q: TagFilter): string[] {
@@ -331,6 +334,74 @@ export class InfluxTelemetryStore implements TelemetryStore {
       }
     }
     return letters;
+  }
+
+  async writeAlertEvents(events: AlertEvent[]): Promise<void> {
+    checkAlertEvents(events);
+    const lines = events.map((e) => {
+      const fields: LineFields = {
+        alert_id: { text: encodeText(e.alertId) },
+        state: { text: e.state },
+        acknowledged: { int: e.acknowledged ? 1 : 0 },
+        escalation_level: { int: e.escalationLevel },
+      };
+      if (e.site !== null) fields.site = { text: encodeText(e.site) };
+      if (e.parameter !== null) fields.parameter = { text: encodeText(e.parameter) };
+      if (e.value !== null) fields.value = { float: e.value };
+      if (e.standardId !== null) fields.standard_id = { text: encodeText(e.standardId) };
+      const tags = {
+        city: encodeText(e.city),
+        device: e.device === null ? undefined : encodeText(e.device),
+        domain: e.domain,
+        rule: encodeText(e.ruleId),
+        transition: encodeText(e.transition),
+        severity: encodeText(e.severity),
+      };
+      return formatLine(ALERT_EVENT_MEASUREMENT, tags, fields, e.ts);
+    });
+    await this.http.write(lines, 'ms');
+  }
+
+  async queryAlertEvents(q: AlertEventQuery): Promise<AlertEvent[]> {
+    checkAlertEventQuery(q);
+    const conditions = [timeRange(q.from, q.to)];
+    if (q.city !== undefined) conditions.push(tagEquals('city', encodeText(q.city)));
+    if (q.device !== undefined) conditions.push(tagEquals('device', encodeText(q.device)));
+    const limit = q.limit ?? ALERT_EVENT_DEFAULT_LIMIT;
+    const statement = `SELECT * FROM ${this.measurement(ALERT_EVENT_MEASUREMENT)}${where(conditions)} ORDER BY time DESC LIMIT ${limit}`;
+    const [result] = await this.http.query([statement]);
+    const events: AlertEvent[] = [];
+    for (const series of result?.series ?? []) {
+      const col = columnIndex(series);
+      for (const row of series.values) {
+        const raw = (name: string): unknown => row[col.get(name) ?? -1];
+        const text = (name: string): string | null => {
+          const value = raw(name);
+          return typeof value === 'string' && value !== '' ? decodeText(value) : null;
+        };
+        const domain = text('domain');
+        if (!isDomain(domain)) continue;
+        const value = raw('value');
+        events.push({
+          ts: Number(row[0]),
+          alertId: text('alert_id') ?? '',
+          city: text('city') ?? '',
+          site: text('site'),
+          device: text('device'),
+          domain,
+          ruleId: text('rule') ?? '',
+          transition: text('transition') ?? '',
+          severity: text('severity') ?? '',
+          state: text('state') === 'cleared' ? 'cleared' : 'active',
+          acknowledged: Number(raw('acknowledged')) === 1,
+          escalationLevel: Number(raw('escalation_level') ?? 0),
+          parameter: text('parameter'),
+          value: typeof value === 'number' ? value : null,
+          standardId: text('standard_id'),
+        });
+      }
+    }
+    return events.sort(compareAlertEvents);
   }
 
   async ping(): Promise<boolean> {

@@ -1,9 +1,11 @@
 import type { Migration } from './migration.ts';
 import { migration0001Registry } from './migrations/0001_registry.ts';
+import { migration0002Alerts } from './migrations/0002_alerts.ts';
+import { migration0003Kpi } from './migrations/0003_kpi.ts';
 
 /**
  * The StateStore schema, in order. To change the schema, add a file `migrations/NNNN_name.ts`
  * exporting a Migration and append it here; never edit a migration that has shipped
  * (migrate() refuses a database whose applied migrations differ from these).
  */
-export const MIGRATIONS: readonly Migration[] = [migration0001Registry];
+export const MIGRATIONS: readonly Migration[] = [migration0001Registry, migration0002Alerts, migration0003Kpi];

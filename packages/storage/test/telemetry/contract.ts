@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AggregateFn, DeadLetter, Domain, RollupRow, TelemetryPoint } from '@mueang/core';
-import { TelemetryStoreError, type AggregateRow, type TelemetryStore } from '@mueang/storage';
+import { TelemetryStoreError, type AggregateRow, type AlertEvent, type TelemetryStore } from '@mueang/storage';
 
 /**
  * The TelemetryStore contract: every adapter must pass these tests unchanged.
@@ -422,6 +422,81 @@ export function telemetryStoreContract(open: () => Promise<TelemetryStore>): voi
       await store.writeDeadLetters([letter({ city: '', domain: undefined, device: '', param: '' })]);
       const [got] = await store.queryDeadLetters({});
       expect(got).toEqual({ receivedAt: T0, topic: 'v1/bkk/air/dev-1/telemetry', reason: 'payload.malformed_json', message: letter({}).message, payload: '{oops' });
+    });
+  });
+
+  describe('alert events', () => {
+    function event(over: Partial<AlertEvent>): AlertEvent {
+      return {
+        ts: T0,
+        alertId: 'al-1',
+        city: 'cnx',
+        site: 'cnx-site-1',
+        device: 'cnx-air-1',
+        domain: 'air',
+        ruleId: 'air.pm25.24h',
+        transition: 'raised',
+        severity: 'major',
+        state: 'active',
+        acknowledged: false,
+        escalationLevel: 0,
+        parameter: 'pm25',
+        value: 41.2,
+        standardId: 'th-aaqs-pm25-24h',
+        ...over,
+      };
+    }
+
+    it('round-trips events newest first, with absent optional fields as null', async () => {
+      const store = await fresh();
+      const events = [
+        event({}),
+        event({ ts: T0 + 60_000, transition: 'acknowledged', acknowledged: true }),
+        event({ ts: T0 + 120_000, transition: 'escalated', escalationLevel: 1, acknowledged: false, value: 0.1 + 0.2 }),
+        event({ ts: T0 + 180_000, alertId: 'al-2', device: null, site: null, parameter: null, value: null, standardId: null, ruleId: 'ops.device.offline', domain: 'waste', severity: 'minor' }),
+        event({ ts: T0 + 240_000, transition: 'cleared', state: 'cleared', acknowledged: true }),
+      ];
+      await store.writeAlertEvents(events);
+      expect(await store.queryAlertEvents({ from: T0, to: T0 + HOUR })).toEqual([events[4], events[3], events[2], events[1], events[0]]);
+    });
+
+    it('filters by city, device, time range (from inclusive, to exclusive) and limit', async () => {
+      const store = await fresh();
+      const events = [
+        event({ ts: T0 }),
+        event({ ts: T0 + 1000, alertId: 'al-2', city: 'bkk', device: 'bkk-air-9' }),
+        event({ ts: T0 + 2000, alertId: 'al-3', device: 'cnx-air-2' }),
+        event({ ts: T0 + 3000, transition: 'cleared', state: 'cleared' }),
+      ];
+      await store.writeAlertEvents(events);
+      expect(await store.queryAlertEvents({ from: T0, to: T0 + HOUR, city: 'bkk' })).toEqual([events[1]]);
+      expect(await store.queryAlertEvents({ from: T0, to: T0 + HOUR, device: 'cnx-air-1' })).toEqual([events[3], events[0]]);
+      expect(await store.queryAlertEvents({ from: T0 + 1000, to: T0 + 3000 })).toEqual([events[2], events[1]]);
+      expect(await store.queryAlertEvents({ from: T0, to: T0 + HOUR, limit: 2 })).toEqual([events[3], events[2]]);
+    });
+
+    it('is idempotent: the same alert, transition and time written again keeps one event with the last values', async () => {
+      const store = await fresh();
+      await store.writeAlertEvents([event({ value: 40 })]);
+      await store.writeAlertEvents([event({ value: 42.5 })]);
+      expect(await store.queryAlertEvents({ from: T0, to: T0 + 1 })).toEqual([event({ value: 42.5 })]);
+    });
+
+    it('refuses bad events with a clear, non-retryable error and writes nothing of the batch', async () => {
+      const store = await fresh();
+      for (const [bad, message] of [
+        [event({ ts: 1.5 }), /alertEvents\[1\]\.ts must be an integer epoch-millisecond timestamp/],
+        [event({ domain: 'noise' as never }), /alertEvents\[1\]\.domain "noise" is not a domain/],
+        [event({ alertId: '' }), /alertEvents\[1\]\.alertId must not be empty/],
+        [event({ value: Number.NaN }), /alertEvents\[1\]\.value must be a finite number or null/],
+      ] as const) {
+        const err = await store.writeAlertEvents([event({ ts: T0 + 5 }), bad]).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(TelemetryStoreError);
+        expect((err as TelemetryStoreError).code).toBe('input.invalid');
+        expect((err as TelemetryStoreError).retryable).toBe(false);
+        expect((err as Error).message).toMatch(message);
+      }
+      expect(await store.queryAlertEvents({ from: 0, to: Number.MAX_SAFE_INTEGER })).toEqual([]);
     });
   });
 }

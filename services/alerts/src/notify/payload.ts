@@ -22,12 +22,13 @@ export function buildAlertPayload(
   ids: { notificationKey: string; deliveryId: string },
   sentAt: number,
 ): AlertPayload {
+  // our fields last, so that nothing the engine adds to a notification can overwrite them
   return {
+    ...notification,
     schema: ALERT_PAYLOAD_SCHEMA,
     notificationKey: ids.notificationKey,
     deliveryId: ids.deliveryId,
     sentAt,
-    ...notification,
     title: message.title,
     text: message.text,
   };

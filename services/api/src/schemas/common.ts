@@ -47,10 +47,15 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   503: 'A store is unavailable',
 };
 
-/** Problem responses for the given status codes, for the OpenAPI document. */
-export function problems(...codes: number[]): Record<number, TSchema> {
-  const out: Record<number, TSchema> = {};
-  for (const code of codes) out[code] = Type.Object(Problem.properties, { description: PROBLEM_DESCRIPTIONS[code] ?? 'Problem' });
+export interface ProblemResponse {
+  description: string;
+  content: { 'application/problem+json': { schema: TSchema } };
+}
+
+/** Problem responses (application/problem+json) for the given status codes. */
+export function problems(...codes: number[]): Record<number, ProblemResponse> {
+  const out: Record<number, ProblemResponse> = {};
+  for (const code of codes) out[code] = { description: PROBLEM_DESCRIPTIONS[code] ?? 'Problem', content: { 'application/problem+json': { schema: Problem } } };
   return out;
 }
 

@@ -1,0 +1,3 @@
+import { installNodeRed } from './node-red.ts';
+await installNodeRed((l) => console.error(l));
+console.error('done');

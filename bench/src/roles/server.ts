@@ -1,0 +1,243 @@
+import { createBroker, type BrokerHandle } from '@mueang/broker';
+import { telemetryFilter, type TelemetryPoint } from '@mueang/core';
+import { startIngest, type Ingest } from '@mueang/ingest';
+import { deviceValues, newPatternState, Rng } from '@mueang/sim';
+import { openStateStore, openTelemetryStore, type StateStore, type TelemetryStore, type TelemetryStoreConfig } from '@mueang/storage';
+import mqtt, { type MqttClient } from 'mqtt';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { countStored } from '../count.ts';
+import { benchFleet, provisionShared } from '../fleet.ts';
+import type { LatencySummary } from '../histogram.ts';
+import { MeasuredStore } from '../measured-store.ts';
+import { serve } from './rpc.ts';
+
+/**
+ * The measured side of a scenario, one process:
+ * - platform: PGlite registry + Aedes broker (createBroker) + ingest -> store, as `npm start` runs them
+ * - broker-null: the same broker with a service-account subscriber that acknowledges and drops (the broker ceiling)
+ * - ingest: registry + ingest -> store, subscribed to another broker (Mosquitto)
+ * - storage: a writer putting big batches straight into the store (the storage ceiling)
+ */
+export const SERVICE = { username: 'bench', password: 'bench-service-password-0123456789' };
+
+export interface StartArgs {
+  mode: 'platform' | 'broker-null' | 'ingest' | 'storage';
+  fleetSize: number;
+  store?: TelemetryStoreConfig;
+  /** ingest mode: the broker to subscribe to */
+  brokerUrl?: string;
+  /** ingest mode: subscribe to this city's topics only */
+  city?: string;
+  /** ingest mode: MQTT client id (unique on a shared broker) */
+  ingestClientId?: string;
+  /** query one reading back every N store writes (0 = never) */
+  verifyEvery?: number;
+}
+
+export interface MemoryStage {
+  stage: string;
+  rssMb: number;
+  heapUsedMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
+}
+
+export interface ServerStatus {
+  /** telemetry messages taken from the broker (ingest) or by the null subscriber */
+  received: number;
+  lastReceivedAt: number;
+  journalMessages: number;
+  pendingPoints: number;
+  /** readings and values whose store write was acknowledged */
+  writtenReadings: number;
+  writtenDataPoints: number;
+  lastWriteAt: number;
+  verified: number;
+  notFound: number;
+  clients: number;
+  memory: MemoryStage;
+}
+
+const logger = pino({ level: 'warn' }, pino.destination(2));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mueang-bench-'));
+let state: StateStore | null = null;
+let store: MeasuredStore | null = null;
+let broker: BrokerHandle | null = null;
+let ingest: Ingest | null = null;
+let nullSubscriber: MqttClient | null = null;
+let nullReceived = 0;
+let nullLastAt = 0;
+/** a persistent session left on a shared broker (Mosquitto) would queue messages for nobody */
+let sessionToClear: { url: string; clientId: string } | null = null;
+const stages: MemoryStage[] = [];
+
+function memory(stage: string): MemoryStage {
+  const m = process.memoryUsage();
+  const mb = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
+  return { stage, rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers) };
+}
+
+async function start(args: StartArgs): Promise<{ url: string | null; stages: MemoryStage[]; dir: string }> {
+  stages.push(memory('process started'));
+  if (args.mode === 'storage') {
+    if (!args.store) throw new Error('storage mode needs a store');
+    store = new MeasuredStore(await openTelemetryStore(args.store));
+    stages.push(memory('store open'));
+    return { url: null, stages, dir };
+  }
+  state = await openStateStore({ kind: 'pglite' });
+  stages.push(memory('PGlite registry open'));
+  await provisionShared(state, benchFleet(args.fleetSize));
+  stages.push(memory(`${args.fleetSize} devices provisioned`));
+  if (args.mode !== 'ingest') {
+    broker = await createBroker({ registry: state, serviceAccounts: [SERVICE], host: '127.0.0.1', mqttPort: 0, logger });
+    stages.push(memory('broker listening'));
+  }
+  if (args.mode === 'broker-null') {
+    nullSubscriber = await nullSubscribe(broker!.url);
+    stages.push(memory('null subscriber connected'));
+    return { url: broker!.url, stages, dir };
+  }
+  if (!args.store) throw new Error(`${args.mode} mode needs a store`);
+  if (args.store.kind === 'duckdb') args.store = { ...args.store, path: path.join(dir, args.store.path) };
+  store = new MeasuredStore(await openTelemetryStore(args.store), args.verifyEvery ?? 0);
+  stages.push(memory('telemetry store open'));
+  const brokerUrl = args.mode === 'ingest' ? args.brokerUrl : broker!.url;
+  if (!brokerUrl) throw new Error('ingest mode needs brokerUrl');
+  ingest = await startIngest({
+    mqtt: {
+      url: brokerUrl,
+      ...(args.mode === 'platform' ? SERVICE : {}),
+      ...(args.ingestClientId ? { clientId: args.ingestClientId } : {}),
+      ...(args.city ? { city: args.city } : {}),
+    },
+    store,
+    registry: state,
+    journalDir: path.join(dir, 'journal'),
+    logger,
+  });
+  if (args.mode === 'ingest' && args.ingestClientId) sessionToClear = { url: brokerUrl, clientId: args.ingestClientId };
+  stages.push(memory('ingest subscribed'));
+  return { url: broker?.url ?? brokerUrl, stages, dir };
+}
+
+function nullSubscribe(url: string): Promise<MqttClient> {
+  const client = mqtt.connect(url, { ...SERVICE, clientId: 'bench-null-subscriber', clean: true, reconnectPeriod: 1000 });
+  client.handleMessage = (_packet, done) => {
+    nullReceived++;
+    nullLastAt = Date.now();
+    done();
+  };
+  return new Promise((resolve, reject) => {
+    client.once('error', reject);
+    client.once('connect', () => {
+      client.subscribe(telemetryFilter(), { qos: 1 }, (err) => (err ? reject(err) : resolve(client)));
+    });
+  });
+}
+
+function status(): ServerStatus {
+  const health = ingest?.health();
+  return {
+    received: ingest ? ingest.messagesReceived : nullReceived,
+    lastReceivedAt: nullLastAt,
+    journalMessages: health?.journalMessages ?? 0,
+    pendingPoints: health?.pendingPoints ?? 0,
+    writtenReadings: store?.readings ?? 0,
+    writtenDataPoints: store?.dataPoints ?? 0,
+    lastWriteAt: store?.lastWriteAt ?? 0,
+    verified: store?.verified ?? 0,
+    notFound: store?.notFound ?? 0,
+    clients: broker?.health().clients ?? 0,
+    memory: memory('now'),
+  };
+}
+
+/** resolves once `expected` telemetry messages were taken and (with ingest) everything taken is in the store */
+async function waitIdle(args: { expected: number; timeoutMs: number }): Promise<ServerStatus & { timedOut: boolean }> {
+  const deadline = Date.now() + args.timeoutMs;
+  for (;;) {
+    const s = status();
+    const done = s.received >= args.expected && s.journalMessages === 0 && s.pendingPoints === 0;
+    if (done || Date.now() > deadline) return { ...s, timedOut: !done };
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function latency(args: { reset?: boolean } = {}): LatencySummary {
+  const summary = store?.latency.summary() ?? { count: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
+  if (args.reset) store?.latency.reset();
+  return summary;
+}
+
+async function count(args: { from: number; to: number }) {
+  if (!store) throw new Error('no store');
+  return countStored(store, args.from, args.to);
+}
+
+/**
+ * The storage ceiling: the fleet's readings (simulator values, canonical units) written in
+ * batches of `batchPoints` straight through TelemetryStore.writePoints, one batch at a time as
+ * ingest writes, for `durationMs`. Timestamps are unique per device, in the last hour.
+ */
+async function writeCeiling(args: { fleetSize: number; durationMs: number; batchPoints: number }) {
+  if (!store) throw new Error('no store');
+  const fleet = benchFleet(args.fleetSize);
+  const started = Date.now();
+  const values = fleet.devices.map((d) => {
+    const s = newPatternState();
+    const rng = new Rng(`bench/${d.id}`);
+    return Array.from({ length: 8 }, (_, i) => deviceValues(d, started + i * 60_000, s, rng));
+  });
+  const base = started - 3_600_000;
+  let seq = 0;
+  let readings = 0;
+  let dataPoints = 0;
+  let batches = 0;
+  const n = fleet.devices.length;
+  while (Date.now() - started < args.durationMs) {
+    const batch: TelemetryPoint[] = [];
+    for (let i = 0; i < args.batchPoints; i++, seq++) {
+      const d = fleet.devices[seq % n]!;
+      const v = values[seq % n]![Math.floor(seq / n) % 8]!;
+      batch.push({ ts: base + Math.floor(seq / n), city: d.cityId, site: d.siteId, device: d.id, domain: d.domain, values: v });
+      for (const _ in v) dataPoints++;
+    }
+    await store.writePoints(batch);
+    readings += batch.length;
+    batches++;
+  }
+  const ms = Date.now() - started;
+  const stored = await countStored(store, base, base + Math.floor(seq / n) + 1);
+  return { readings, dataPoints, batches, ms, storedReadings: stored.readings, storedDataPoints: stored.dataPoints };
+}
+
+async function stopAll(): Promise<void> {
+  if (nullSubscriber) await new Promise<void>((resolve) => nullSubscriber!.end(true, {}, () => resolve()));
+  await ingest?.stop().catch((err: unknown) => logger.error({ err }, 'ingest stop failed'));
+  if (sessionToClear) await clearSession(sessionToClear).catch(() => undefined);
+  sessionToClear = null;
+  await broker?.close().catch(() => undefined);
+  await store?.close().catch(() => undefined);
+  await state?.close().catch(() => undefined);
+  ingest = null;
+  broker = null;
+  store = null;
+  state = null;
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** connecting once with clean session = true discards the persistent session of that client id */
+function clearSession(target: { url: string; clientId: string }): Promise<void> {
+  const client = mqtt.connect(target.url, { clientId: target.clientId, clean: true, reconnectPeriod: 0, connectTimeout: 5000 });
+  return new Promise((resolve) => {
+    const done = () => client.end(true, {}, () => resolve());
+    client.once('connect', done);
+    client.once('error', done);
+  });
+}
+
+serve({ start, status, waitIdle, latency, count, writeCeiling, stopAll }, stopAll);

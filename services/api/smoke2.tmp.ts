@@ -1,0 +1,11 @@
+import { openStateStore, openTelemetryStore } from '@mueang/storage';
+import { createApi } from './src/index.ts';
+const state = await openStateStore({ kind: 'pglite' });
+const telemetry = await openTelemetryStore({ kind: 'duckdb', path: ':memory:' });
+const app = await createApi({ state, telemetry });
+await app.ready();
+const doc = JSON.parse((await app.inject({ method: 'GET', url: '/docs/json' })).body);
+console.log(JSON.stringify(doc.paths['/v1/cities/{city}/devices'], null, 1).slice(0, 3000));
+console.log(JSON.stringify(doc.paths['/health'], null, 1).slice(0, 1500));
+console.log(app.apiRoutes.filter(r => !r.documented));
+await app.close(); await state.close(); await telemetry.close();

@@ -1,0 +1,146 @@
+import {
+  AQI_POLLUTANTS,
+  DAY_MS,
+  STANDARDS,
+  assessCity,
+  bangkokDateStart,
+  energyReferencePeriod,
+  hourlyNeeds,
+  parametersOf,
+  type AssessmentInput,
+  type AssessmentPeriod,
+  type CityAssessment,
+  type Domain,
+  type HourlyNeed,
+  type KpiCatalog,
+  type RollupRow,
+} from '@mueang/core';
+import type { City, StateStore, TelemetryStore } from '@mueang/storage';
+import type { AlertAckSource } from './alert-source.ts';
+import { cityCatalog } from './kpi-overrides.ts';
+
+export interface AssessmentSources {
+  telemetry: TelemetryStore;
+  state: StateStore;
+  /** null or absent: the acknowledgement-time KPI reports insufficient data */
+  alerts?: AlertAckSource | null;
+}
+
+/** The parameters the KPIs read, per domain (other parameters' rollups are not loaded). */
+export const KPI_PARAMS: Readonly<Record<Domain, readonly string[]>> = {
+  air: [...AQI_POLLUTANTS, 'noise'],
+  water: parametersOf('water')
+    .map((p) => p.name)
+    .filter((name) => STANDARDS.some((s) => s.parameter === name && s.category === 'surface-water')),
+  energy: ['activePower', 'solarPower'],
+  waste: ['fillingLevel'],
+};
+
+export interface AssessmentTimings {
+  stateMs: number;
+  dailyMs: number;
+  dailyRows: number;
+  hourlyMs: number;
+  hourlyQueries: number;
+  hourlyRows: number;
+  referenceMs: number;
+  alertsMs: number;
+  computeMs: number;
+}
+
+export interface LoadedAssessment {
+  assessment: CityAssessment;
+  input: AssessmentInput;
+  catalog: KpiCatalog;
+  timings: AssessmentTimings;
+}
+
+/** hourly look-ups run a few at a time: enough to overlap InfluxDB's latency, few enough for two cores */
+const HOURLY_CONCURRENCY = 4;
+
+async function dailyRollups(telemetry: TelemetryStore, cityId: string, from: number, to: number, domains: readonly Domain[]): Promise<RollupRow[]> {
+  const parts = await Promise.all(domains.map((domain) => telemetry.queryRollups({ period: '1d', city: cityId, domain, params: [...KPI_PARAMS[domain]], from, to })));
+  return parts.flat();
+}
+
+async function hourlyRollups(telemetry: TelemetryStore, cityId: string, needs: readonly HourlyNeed[]): Promise<RollupRow[]> {
+  const results: RollupRow[][] = new Array(needs.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < needs.length) {
+      const i = next++;
+      const need = needs[i] as HourlyNeed;
+      results[i] = await telemetry.queryRollups({ period: '1h', city: cityId, device: need.device, domain: need.domain, params: [need.param], from: need.from, to: need.to });
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(HOURLY_CONCURRENCY, needs.length) }, worker));
+  return results.flat();
+}
+
+function since(start: number): number {
+  return Math.round((performance.now() - start) * 10) / 10;
+}
+
+/**
+ * Load what one city's assessment needs from the stores (registry, daily rollups, the few hourly rollups the daily
+ * ones cannot decide, the energy reference period, alert times) and assess it. Never reads raw points.
+ */
+export async function loadAndAssess(sources: AssessmentSources, city: City, period: AssessmentPeriod, catalogOverride?: KpiCatalog): Promise<LoadedAssessment> {
+  const { telemetry, state } = sources;
+  let t = performance.now();
+  const [sites, devices, loadedCatalog] = await Promise.all([
+    state.listSites({ cityId: city.id }),
+    state.listDevices({ cityId: city.id }),
+    catalogOverride ? Promise.resolve({ catalog: catalogOverride }) : cityCatalog(state, city.id),
+  ]);
+  const catalog = loadedCatalog.catalog;
+  const stateMs = since(t);
+  const from = bangkokDateStart(period.from);
+  const to = bangkokDateStart(period.to) + DAY_MS;
+
+  t = performance.now();
+  const daily = await dailyRollups(telemetry, city.id, from, to, ['air', 'water', 'energy', 'waste']);
+  const dailyMs = since(t);
+
+  const input: AssessmentInput = {
+    city: { id: city.id, name: city.name, nameTh: city.nameTh },
+    period: { from: period.from, to: period.to },
+    sites: sites.map((s) => ({ id: s.id, name: s.name, nameTh: s.nameTh, waterClass: s.waterClass })),
+    devices: devices.map((d) => ({ id: d.id, siteId: d.siteId, domain: d.domain, name: d.name, status: d.status, createdAt: d.createdAt })),
+    daily,
+    hourly: [],
+  };
+
+  t = performance.now();
+  const needs = hourlyNeeds(input, catalog);
+  input.hourly = await hourlyRollups(telemetry, city.id, needs);
+  const hourlyMs = since(t);
+
+  t = performance.now();
+  const reference = energyReferencePeriod(input, catalog);
+  if (reference) {
+    input.energyReference = await dailyRollups(telemetry, city.id, bangkokDateStart(reference.from), bangkokDateStart(reference.to) + DAY_MS, ['energy']);
+  }
+  const referenceMs = since(t);
+
+  t = performance.now();
+  if (sources.alerts) {
+    try {
+      input.alerts = await sources.alerts.alertsRaised(city.id, from, to);
+    } catch {
+      // no alert history (e.g. the alerts schema is not there): the KPI says insufficient data instead of failing the assessment
+      delete input.alerts;
+    }
+  }
+  const alertsMs = since(t);
+
+  t = performance.now();
+  const assessment = assessCity(input, catalog);
+  const computeMs = since(t);
+  return {
+    assessment,
+    input,
+    catalog,
+    timings: { stateMs, dailyMs, dailyRows: daily.length, hourlyMs, hourlyQueries: needs.length, hourlyRows: input.hourly.length, referenceMs, alertsMs, computeMs },
+  };
+}

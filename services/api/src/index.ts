@@ -1,0 +1,5 @@
+export { createApi, API_VERSION, DEFAULT_RATE_LIMIT, DEFAULT_PUBLIC_RATE_LIMIT, type CreateApiOptions, type RouteSummary, type RateLimitOptions, type CorsOptions } from './app.ts';
+export { ApiError, installProblemHandler, toApiError, validationProblem, sendProblem, PROBLEM_CONTENT_TYPE, type ProblemDocument, type ProblemFieldError, type ApiErrorOptions } from './errors.ts';
+export { MqttRegistryEvents, noRegistryEvents, type RegistryEvents, type MqttRegistryEventsOptions } from './registry-events.ts';
+export * from './auth/index.ts';
+export { DEFAULT_OPEN_DATA_LICENSE, type OpenDataLicense } from './routes/open-data/index.ts';
