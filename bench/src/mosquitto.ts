@@ -9,9 +9,13 @@ import { freeLocalPort } from '@mueang/testkit';
  * A Mosquitto of our own for the peer runs: the same binary and settings as the machine's
  * (/etc/mosquitto: anonymous access) on a free port, without persistence, so its CPU and memory
  * are measured alone and the shared 127.0.0.1:1883 other tests use is not loaded. Everything
- * else is Mosquitto's default, including max_queued_messages 1000 and max_inflight_messages 20
- * per subscriber: what a user who installs the package gets.
+ * else is Mosquitto's default unless `tuned`: with the defaults (max_inflight_messages 20,
+ * max_queued_messages 1000 per client) Mosquitto drops QoS 1 messages it has already acknowledged
+ * to the publisher once a subscriber falls 1,000 behind; `tuned` raises both limits the way an
+ * operator putting ingest behind Mosquitto would.
  */
+export const MOSQUITTO_TUNING = 'max_inflight_messages 1000\nmax_queued_messages 1000000\n';
+
 export interface MosquittoHandle {
   url: string;
   pid: number;
@@ -29,11 +33,11 @@ export function mosquittoVersion(): string {
   }
 }
 
-export async function startMosquitto(): Promise<MosquittoHandle> {
+export async function startMosquitto(options: { tuned: boolean }): Promise<MosquittoHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mueang-bench-mosquitto-'));
   const port = await freeLocalPort();
   const conf = path.join(dir, 'mosquitto.conf');
-  fs.writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\nlog_type error\nlog_type warning\n`);
+  fs.writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\nlog_type error\nlog_type warning\n${options.tuned ? MOSQUITTO_TUNING : ''}`);
   const child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-5000)));

@@ -157,12 +157,21 @@ function status(): ServerStatus {
 }
 
 /** resolves once `expected` telemetry messages were taken and (with ingest) everything taken is in the store */
-async function waitIdle(args: { expected: number; timeoutMs: number }): Promise<ServerStatus & { timedOut: boolean }> {
+async function waitIdle(args: { expected: number; timeoutMs: number; stallMs?: number }): Promise<ServerStatus & { timedOut: boolean }> {
   const deadline = Date.now() + args.timeoutMs;
+  let last = -1;
+  let lastChange = Date.now();
   for (;;) {
     const s = status();
     const done = s.received >= args.expected && s.journalMessages === 0 && s.pendingPoints === 0;
-    if (done || Date.now() > deadline) return { ...s, timedOut: !done };
+    const now = Date.now();
+    if (s.received !== last) {
+      last = s.received;
+      lastChange = now;
+    }
+    // a broker that dropped messages will never deliver them: stop waiting once nothing moves
+    const stalled = args.stallMs !== undefined && now - lastChange > args.stallMs && s.journalMessages === 0;
+    if (done || stalled || now > deadline) return { ...s, timedOut: !done };
     await new Promise((r) => setTimeout(r, 10));
   }
 }

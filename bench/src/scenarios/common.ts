@@ -123,8 +123,8 @@ function mergeRuns(results: RunResult[]): RunResult {
   };
 }
 
-export async function waitIdle(server: BenchChild, expected: number, timeoutMs = 180_000): Promise<ServerStatus & { timedOut: boolean }> {
-  return server.call('waitIdle', { expected, timeoutMs }, timeoutMs + 30_000);
+export async function waitIdle(server: BenchChild, expected: number, timeoutMs = 300_000, stallMs = 15_000): Promise<ServerStatus & { timedOut: boolean }> {
+  return server.call('waitIdle', { expected, timeoutMs, stallMs }, timeoutMs + 30_000);
 }
 
 /** sum of the generator processes' usage, so a table row can show "the load generator" */

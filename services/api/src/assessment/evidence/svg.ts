@@ -42,28 +42,38 @@ function niceMax(value: number): number {
   return 10 * magnitude;
 }
 
-function legend(series: Series[], y: number): string {
+/** legend items left to right, wrapping to a new row at the chart's width; returns the SVG and the rows used */
+function legend(series: Series[], firstBaseline: number): { svg: string; rows: number } {
   let x = MARGIN.left;
-  return series
-    .map((s) => {
-      const item = `<rect x="${f(x)}" y="${f(y - 8)}" width="12" height="8" fill="${s.colour}"/><text x="${f(x + 16)}" y="${f(y)}" font-size="10">${escapeHtml(s.label)}</text>`;
-      x += 24 + s.label.length * 5.6;
-      return item;
-    })
-    .join('');
+  let y = firstBaseline;
+  let rows = 1;
+  const items = series.map((s) => {
+    const width = 24 + s.label.length * 5.2;
+    if (x > MARGIN.left && x + width > WIDTH - MARGIN.right) {
+      x = MARGIN.left;
+      y += 13;
+      rows += 1;
+    }
+    const item = `<rect x="${f(x)}" y="${f(y - 8)}" width="12" height="8" fill="${s.colour}"/><text x="${f(x + 16)}" y="${f(y)}" font-size="10">${escapeHtml(s.label)}</text>`;
+    x += width;
+    return item;
+  });
+  return { svg: items.join(''), rows };
 }
 
 /** A chart over the days of the period: lines, step lines and bars sharing one y axis. */
 export function timeChart(chart: TimeChart): string {
-  const height = chart.height ?? 240;
+  const key = legend(chart.series, 14);
+  const top = MARGIN.top + (key.rows - 1) * 13;
+  const height = (chart.height ?? 240) + (key.rows - 1) * 13;
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
-  const plotH = height - MARGIN.top - MARGIN.bottom;
+  const plotH = height - top - MARGIN.bottom;
   const n = Math.max(1, chart.dates.length);
   const all = chart.series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
   const yMin = chart.yMin ?? Math.min(0, ...all);
   const yMax = chart.yMax ?? niceMax(Math.max(1, ...all) * 1.05);
   const x = (i: number) => MARGIN.left + (plotW * (i + 0.5)) / n;
-  const y = (v: number) => MARGIN.top + plotH - (plotH * (Math.min(yMax, Math.max(yMin, v)) - yMin)) / (yMax - yMin || 1);
+  const y = (v: number) => top + plotH - (plotH * (Math.min(yMax, Math.max(yMin, v)) - yMin)) / (yMax - yMin || 1);
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${escapeHtml(chart.title)}" font-family="sans-serif">`);
   parts.push(`<title>${escapeHtml(chart.title)}</title>`);
@@ -72,10 +82,10 @@ export function timeChart(chart: TimeChart): string {
     parts.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${f(y(v))}" y2="${f(y(v))}" stroke="#ddd" stroke-width="0.5"/>`);
     parts.push(`<text x="${MARGIN.left - 4}" y="${f(y(v) + 3)}" font-size="9" text-anchor="end">${f(v).replace(/\.0$/, '')}</text>`);
   }
-  parts.push(`<text x="12" y="${f(MARGIN.top + plotH / 2)}" font-size="9" transform="rotate(-90 12 ${f(MARGIN.top + plotH / 2)})" text-anchor="middle">${escapeHtml(chart.yLabel)}</text>`);
+  parts.push(`<text x="12" y="${f(top + plotH / 2)}" font-size="9" transform="rotate(-90 12 ${f(top + plotH / 2)})" text-anchor="middle">${escapeHtml(chart.yLabel)}</text>`);
   for (const tick of chart.xTicks) {
-    parts.push(`<line x1="${f(x(tick.index))}" x2="${f(x(tick.index))}" y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH + 3}" stroke="#666"/>`);
-    parts.push(`<text x="${f(x(tick.index))}" y="${MARGIN.top + plotH + 13}" font-size="9" text-anchor="middle">${escapeHtml(tick.label)}</text>`);
+    parts.push(`<line x1="${f(x(tick.index))}" x2="${f(x(tick.index))}" y1="${top + plotH}" y2="${top + plotH + 3}" stroke="#666"/>`);
+    parts.push(`<text x="${f(x(tick.index))}" y="${top + plotH + 13}" font-size="9" text-anchor="middle">${escapeHtml(tick.label)}</text>`);
   }
   const barWidth = Math.max(0.5, (plotW / n) * 0.8);
   for (const s of chart.series) {
@@ -111,8 +121,8 @@ export function timeChart(chart: TimeChart): string {
       }
     });
   }
-  parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999" stroke-width="0.5"/>`);
-  parts.push(legend(chart.series, 14));
+  parts.push(`<rect x="${MARGIN.left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999" stroke-width="0.5"/>`);
+  parts.push(key.svg);
   parts.push('</svg>');
   return parts.join('');
 }

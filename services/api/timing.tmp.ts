@@ -1,0 +1,12 @@
+import { openStateStore, openTelemetryStore } from '@mueang/storage';
+import { createApi } from './src/index.ts';
+import { seedRegistry, seedTelemetry } from './test/fixtures.ts';
+let t = performance.now();
+const lap = (l: string) => { const n = performance.now(); console.log(l, Math.round(n - t)); t = n; };
+const state = await openStateStore({ kind: 'pglite' }); lap('pglite');
+const telemetry = await openTelemetryStore({ kind: 'duckdb', path: ':memory:' }); lap('duckdb');
+await seedRegistry(state); lap('seed registry');
+await seedTelemetry(telemetry); lap('seed telemetry');
+const app = await createApi({ state, telemetry }); lap('createApi');
+await app.ready(); lap('ready');
+await app.close(); await state.close(); await telemetry.close();
