@@ -26,13 +26,20 @@ export interface BenchChild {
 /** the open-files limit asked for each child: one descriptor per MQTT connection (the hard limit caps it) */
 export const CHILD_NOFILE = 20_000;
 
+let profileDir: string | null = null;
+/** from now on, server processes run with --cpu-prof and write their profile into `dir` */
+export function profileServersInto(dir: string | null): void {
+  profileDir = dir;
+}
+
 export async function startChild(role: Role, label: string, options: { nofile?: number } = {}): Promise<BenchChild> {
   const script = fileURLToPath(new URL(`./roles/${role}.ts`, import.meta.url));
   const nofile = options.nofile ?? CHILD_NOFILE;
+  const profile = role === 'server' && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
   // sh raises the soft limit up to the hard one, then becomes node (same pid, IPC descriptor kept)
   const child: ChildProcess = spawn(
     '/bin/sh',
-    ['-c', `ulimit -n ${nofile} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"`, process.execPath, '--import', 'tsx', script, label],
+    ['-c', `ulimit -n ${nofile} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"`, process.execPath, '--expose-gc', ...profile, '--import', 'tsx', script, label],
     { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout | undefined }>();

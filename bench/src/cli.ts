@@ -1,44 +1,68 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { runPipelineBench, type PipelineBenchResult } from './pipeline.ts';
-import { machine, table, writeSection } from './report.ts';
+import { parseArgs } from 'node:util';
+import { runSuite, SCENARIOS, type Scenario, type SuiteOptions } from './suite.ts';
 
 const HELP = `npm run bench -- <scenario> [options]
 
-Scenarios:
-  pipeline   simulator (own process) -> Aedes -> ingest -> store at QoS 1: sustained readings/s,
-             data points/s, readings lost, peak memory and CPU of the broker+ingest process
+Scenarios (each runs real processes on loopback, bounded in count and time):
+  ceilings      Aedes relaying QoS 1 to a subscriber that drops (broker ceiling); writePoints in big
+                batches straight into InfluxDB and into DuckDB (storage ceilings)
+  platform      the ceilings, then simulator -> Aedes -> ingest -> InfluxDB and -> DuckDB at QoS 1:
+                readings/s, data points/s, % of the broker ceiling, publish-to-queryable latency
+                (p50/p90/p99), readings lost, CPU and peak memory per process
+  peers         the same bounded load through the platform, Mosquitto -> ingest (default and raised
+                queue limits) and Mosquitto -> Node-RED (mqtt in -> influxdb out), all into InfluxDB;
+                Node-RED ${'is'} installed into bench/.work/node-red on first use (not with --smoke)
+  connections   ramp connected devices (each publishing once a minute) until one step fails or the
+                last is held; memory per connection
+  overload      the platform at 2x its sustainable rate, then below it: memory bound, nothing
+                acknowledged lost, time to recover
+  all           every scenario above, in that order
 
 Options:
-  --backend influxdb|duckdb|both   store to write to (default both)
-  --devices N                      simulated devices (default 200)
-  --rate N                         readings offered per second across the fleet (default 20000)
-  --readings N                     readings per device (default 300)
-  --smoke                          a few seconds of load, nothing written (CI uses it to prove the bench runs)
-  --write                          write the results into BENCHMARKS.md
-  -h, --help                       this text
+  --devices N          simulated devices for throughput scenarios (default 200)
+  --generators N       load generator processes (default 1)
+  --window N           QoS 1 publishes in flight across the generators (default 2000)
+  --duration S         measured seconds per throughput run (default 20)
+  --readings N         readings per system in 'peers' (default 60000)
+  --batch N            points per writePoints call for the storage ceilings (default 20000)
+  --steps LIST         connection steps (default 1000,2000,5000,10000,15000)
+  --hold S             seconds each connection step is held, publishing (default 60)
+  --overload S         seconds at 2x the sustainable rate (default 60)
+  --profile            run the measured platform process with --cpu-prof (bench/.work/profiles)
+  --smoke              seconds of load with tiny fleets: proves every scenario still runs (CI)
+  --write              write the results into BENCHMARKS.md (ignored with --smoke)
+  -h, --help           this text
 `;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    backend: { type: 'string', default: 'both' },
     devices: { type: 'string', default: '200' },
-    rate: { type: 'string', default: '20000' },
-    readings: { type: 'string', default: '300' },
+    generators: { type: 'string', default: '1' },
+    window: { type: 'string', default: '2000' },
+    duration: { type: 'string', default: '20' },
+    readings: { type: 'string', default: '60000' },
+    batch: { type: 'string', default: '20000' },
+    steps: { type: 'string', default: '1000,2000,5000,10000,15000' },
+    hold: { type: 'string', default: '60' },
+    overload: { type: 'string', default: '60' },
+    profile: { type: 'boolean', default: false },
     smoke: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
 function positiveInt(name: string, raw: string): number {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    process.stderr.write(`--${name} must be a positive whole number, got ${JSON.stringify(raw)}\n`);
-    process.exit(2);
-  }
+  if (!Number.isInteger(n) || n <= 0) fail(`--${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -47,43 +71,24 @@ if (values.help || !scenario) {
   process.stdout.write(HELP);
   process.exit(values.help ? 0 : 2);
 }
-if (scenario !== 'pipeline') {
-  process.stderr.write(`unknown scenario ${JSON.stringify(scenario)}; see --help\n`);
-  process.exit(2);
-}
-type Backend = 'influxdb' | 'duckdb';
-const backends: Backend[] | null = values.backend === 'both' ? ['influxdb', 'duckdb'] : values.backend === 'influxdb' || values.backend === 'duckdb' ? [values.backend] : null;
-if (!backends) {
-  process.stderr.write(`--backend must be influxdb, duckdb or both, got ${JSON.stringify(values.backend)}\n`);
-  process.exit(2);
-}
-const devices = values.smoke ? 20 : positiveInt('devices', values.devices);
-const rate = values.smoke ? 2000 : positiveInt('rate', values.rate);
-const readings = values.smoke ? 20 : positiveInt('readings', values.readings);
+if (!(SCENARIOS as readonly string[]).includes(scenario)) fail(`unknown scenario ${JSON.stringify(scenario)}; one of ${SCENARIOS.join(', ')} (see --help)`);
 
-const results: PipelineBenchResult[] = [];
-for (const backend of backends) {
-  const r = await runPipelineBench({ backend, devices, offeredPerSecond: rate, readingsPerDevice: readings }, (line) => process.stderr.write(`[${backend}] ${line}\n`));
-  results.push(r);
-}
-const headers = ['store', 'devices', 'offered/s', 'readings', 'lost', 'readings/s stored', 'data points/s', 'published/s', 'seconds', 'peak RSS MB', 'CPU %'];
-const rows = results.map((r) => [r.options.backend, r.options.devices, r.options.offeredPerSecond, r.stored, r.lost, r.readingsPerSecond, r.dataPointsPerSecond, r.publishedPerSecond, r.seconds, r.peakRssMb, r.cpuPercent]);
-const text = table(headers, rows);
-process.stdout.write(`${text}\n`);
-const failed = results.some((r) => r.lost !== 0 || r.stored === 0);
-if (values.write && !values.smoke) {
-  const m = machine();
-  const command = `npm run bench -- pipeline --backend ${values.backend} --devices ${devices} --rate ${rate} --readings ${readings} --write`;
-  const body = [
-    '## Pipeline: simulator -> Aedes -> ingest -> store (QoS 1)',
-    '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${m.cpu}, ${m.memory}, ${m.os}, Node ${m.node}, influxd ${m.influxd}.`,
-    `Command: \`${command}\``,
-    '',
-    text,
-    '',
-    'Readings/s stored counts from the first publish until the last acknowledged reading is in the store. Broker and ingest share one process (as in `npm start`); the simulator runs in its own process, one MQTT connection per device. "lost" = acknowledged minus stored (must be 0).',
-  ].join('\n');
-  writeSection(path.resolve(fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))), 'pipeline', body);
-}
-process.exit(failed ? 1 : 0);
+const options: SuiteOptions = {
+  devices: positiveInt('devices', values.devices),
+  generators: positiveInt('generators', values.generators),
+  window: positiveInt('window', values.window),
+  durationS: positiveInt('duration', values.duration),
+  readings: positiveInt('readings', values.readings),
+  batch: positiveInt('batch', values.batch),
+  steps: values.steps.split(',').map((s) => positiveInt('steps', s.trim())),
+  holdS: positiveInt('hold', values.hold),
+  overloadS: positiveInt('overload', values.overload),
+  profile: values.profile,
+  smoke: values.smoke,
+  write: values.write && !values.smoke,
+  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`,
+  benchmarksFile: path.resolve(fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))),
+};
+
+const ok = await runSuite(scenario as Scenario, options, (line) => process.stderr.write(`${line}\n`), (text) => process.stdout.write(`${text}\n`));
+process.exit(ok ? 0 : 1);

@@ -94,21 +94,23 @@ export class ProcMonitor {
   }
 
   /** a window starting now; end() gives each watched process's usage within it */
-  window(): { end(): ProcUsage[] } {
+  window(): { end(at?: number): ProcUsage[] } {
     const startedAt = Date.now();
     this.sampleAll();
     const starts = new Map([...this.samples].map(([label, s]) => [label, s.list.at(-1)]));
     return {
-      end: () => {
+      /** `at`: end the window at that earlier moment (the last sample taken by then) */
+      end: (at?: number) => {
         this.sampleAll();
-        const endedAt = Date.now();
         const usage: ProcUsage[] = [];
         for (const [label, { pid, list }] of this.samples) {
           const first = starts.get(label) ?? list[0];
-          const last = list.at(-1);
+          const within = at === undefined ? list : list.filter((s) => s.at <= at + this.intervalMs);
+          const last = within.at(-1);
           if (!first || !last) continue;
+          const endedAt = last.at;
           let peak = 0;
-          for (const s of list) if (s.at >= startedAt) peak = Math.max(peak, s.rssBytes);
+          for (const s of within) if (s.at >= startedAt) peak = Math.max(peak, s.rssBytes);
           const cpuMs = last.cpuMs - first.cpuMs;
           usage.push({
             label,

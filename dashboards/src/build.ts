@@ -1,12 +1,12 @@
 /**
- * `npm run build -w dashboards [-- --sites FILE | --state URL|DIR] [--out DIR]`
+ * `npm run build -w dashboards [-- --sites FILE | --state URL|DIR] [--out DIR] [--dist DIR]`
  *
  * Writes the dashboards to dashboards/dist/*.json and the Grafana provisioning tree (provisioning/, dashboards/,
  * gazetteer/) to --out, by default deploy/grafana, which docker-compose mounts into Grafana. Sites (names,
  * coordinates, surface-water classes) come from the registry (--state: a postgres:// URL or a PGlite directory),
  * from a JSON export (--sites), or else from the demo fleet (devices/sim, the city `npm start` simulates).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -44,9 +44,15 @@ function fileSites(file: string): SiteRecord[] {
   return parseSites(parsed, file);
 }
 
-/** Write every file of the build under outDir (its dashboards/ directory is replaced, so removed dashboards go). */
+/** Remove the JSON files of a directory (dashboards of an earlier build), nothing else. */
+function clearJson(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) if (name.endsWith('.json')) rmSync(path.join(dir, name));
+}
+
+/** Write every file of the build under outDir (earlier dashboard JSON there is removed, so dropped dashboards go). */
 export function writeOutput(files: Map<string, string>, outDir: string): void {
-  rmSync(path.join(outDir, 'dashboards'), { recursive: true, force: true });
+  clearJson(path.join(outDir, 'dashboards'));
   for (const [relative, content] of files) {
     const target = path.join(outDir, relative);
     mkdirSync(path.dirname(target), { recursive: true });
@@ -55,7 +61,7 @@ export function writeOutput(files: Map<string, string>, outDir: string): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sites: { type: 'string' }, state: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ options: { sites: { type: 'string' }, state: { type: 'string' }, out: { type: 'string' }, dist: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     process.stdout.write(`${readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]?.replace(/^\/\*\*?/, '').replace(/^ \* ?/gm, '')}\n`);
     return;
@@ -66,10 +72,11 @@ async function main(): Promise<void> {
   const { files, dashboards } = buildOutput({ at: Date.now(), sites });
   const outDir = path.resolve(values.out ?? DEFAULT_OUT_DIR);
   writeOutput(files, outDir);
-  rmSync(DIST_DIR, { recursive: true, force: true });
-  mkdirSync(DIST_DIR, { recursive: true });
-  for (const d of dashboards) writeFileSync(path.join(DIST_DIR, `${d.uid}.json`), files.get(`dashboards/${d.uid}.json`) as string);
-  process.stdout.write(`${dashboards.length} dashboards for ${sites.length} sites from ${source}\n  ${DIST_DIR}\n  ${outDir}/{provisioning,dashboards,gazetteer}\n`);
+  const distDir = path.resolve(values.dist ?? DIST_DIR);
+  clearJson(distDir);
+  mkdirSync(distDir, { recursive: true });
+  for (const d of dashboards) writeFileSync(path.join(distDir, `${d.uid}.json`), files.get(`dashboards/${d.uid}.json`) as string);
+  process.stdout.write(`${dashboards.length} dashboards for ${sites.length} sites from ${source}\n  ${distDir}\n  ${outDir}/{provisioning,dashboards,gazetteer}\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

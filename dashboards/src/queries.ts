@@ -62,24 +62,28 @@ export function lastSeen(where: string[]): string {
 }
 
 /**
- * Devices known from the last `knownFor` of daily rollups that sent no reading in the last `silentFor`
- * (the alert rule's no-data time): readings counted per device, plus 0 for every known device, kept where the sum is 0.
+ * Devices that sent no reading (any parameter) in the last `silentFor` (the alert rule's no-data time) but did within
+ * `knownFor`. Per domain: the readings counted per device, plus 0 for every device with a reading within `knownFor`
+ * (its first one in the window, LIMIT 1: one point per series is read); kept where the sum is 0.
+ * The sums are per domain because InfluxQL keeps series of different measurements apart.
  */
 export function silentDevices(where: string[], silentFor: string, knownFor: string): string {
-  const recent = anyReading((domain, field) => ({
-    fields: [as(agg('count', field), 'n')],
-    from: [{ measurement: readingMeasurement(domain) }],
-    where: [`time > now() - ${silentFor}`, ...where],
-    groupByTags: DEVICE_TAGS,
-  }));
-  const known = select({
-    fields: [as(`${agg('last', 'count')} * 0`, 'n')],
-    from: [{ measurement: ROLLUP_MEASUREMENT.day }],
-    where: [`time > now() - ${knownFor}`, ...where],
-    groupByTags: DEVICE_TAGS,
+  const perDomain = DOMAINS.map((domain) => {
+    const fields = readingFields(domain);
+    const recent = fields.map((field) =>
+      select({ fields: [as(agg('count', field), 'n')], from: [{ measurement: readingMeasurement(domain) }], where: [`time > now() - ${silentFor}`, ...where], groupByTags: DEVICE_TAGS }),
+    );
+    const known = fields.map((field) =>
+      select({ fields: [as(`${ident(field)} * 0`, 'n')], from: [{ measurement: readingMeasurement(domain) }], where: [`time > now() - ${knownFor}`, ...where], groupByTags: DEVICE_TAGS, limit: 1 }),
+    );
+    return select({ fields: [as(agg('sum', 'n'), 'readings')], from: [...recent, ...known].map((subquery) => ({ subquery })), groupByTags: DEVICE_TAGS });
   });
-  const counted = select({ fields: [as(agg('sum', 'n'), 'readings')], from: [...recent, { subquery: known }], groupByTags: DEVICE_TAGS });
-  return select({ fields: [ident('readings')], from: [{ subquery: counted }], where: [compare('readings', '=', 0)], groupByTags: DEVICE_TAGS });
+  return select({ fields: [ident('readings')], from: perDomain.map((subquery) => ({ subquery })), where: [compare('readings', '=', 0)], groupByTags: DEVICE_TAGS });
+}
+
+/** The number of silent devices per domain (one series per measurement: label them with the alias `$m`). */
+export function silentDeviceCount(where: string[], silentFor: string, knownFor: string): string {
+  return select({ fields: [as(agg('count', 'readings'), 'devices')], from: [{ subquery: silentDevices(where, silentFor, knownFor) }] });
 }
 
 /**
@@ -112,7 +116,7 @@ export function completenessAllDomains(intervals: Readonly<Record<Domain, number
   });
 }
 
-/** The mean completeness over devices. */
+/** The mean completeness over the devices of each domain (one series per measurement: label them with `$m`). */
 export function completenessMean(intervals: Readonly<Record<Domain, number>>, where: string[], window: string, windowMs: number): string {
   return select({
     fields: [as(agg('mean', 'completeness'), 'completeness')],

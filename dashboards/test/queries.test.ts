@@ -51,6 +51,8 @@ describe.skipIf(!ok)('dashboard queries on the demo city', () => {
     for (const d of dashboards) {
       expect(targetsOf(d).length, d.uid).toBeGreaterThan(0);
       expect(variablesOf(d).map((v) => v.name)).toEqual(['city', 'site', 'device']);
+      const titles = targetsOf(d).filter((t) => t.refId === 'A').map((t) => t.panel);
+      expect(new Set(titles).size, `${d.uid} panel titles are unique`).toBe(titles.length);
     }
   });
 

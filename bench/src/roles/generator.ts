@@ -291,6 +291,7 @@ function totalOffered(args: OpenRun): number {
 }
 
 function status() {
+  (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
   return { devices: devices.length, connected: devices.filter((d) => d.client.connected).length, disconnects, rssMb: m.rss / 2 ** 20, heapMb: m.heapUsed / 2 ** 20 };
 }

@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { countStored } from '../count.ts';
-import { benchFleet, provisionShared } from '../fleet.ts';
+import { benchFleet, provisionShared, type LoginCost } from '../fleet.ts';
 import type { LatencySummary } from '../histogram.ts';
-import { MeasuredStore } from '../measured-store.ts';
+import { measuredStore, type WriteStats } from '../measured-store.ts';
 import { serve } from './rpc.ts';
 
 /**
@@ -35,6 +35,8 @@ export interface StartArgs {
   ingestClientId?: string;
   /** query one reading back every N store writes (0 = never) */
   verifyEvery?: number;
+  /** scrypt cost of the device logins (see fleet.ts) */
+  loginCost?: LoginCost;
 }
 
 export interface MemoryStage {
@@ -64,7 +66,8 @@ export interface ServerStatus {
 const logger = pino({ level: 'warn' }, pino.destination(2));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mueang-bench-'));
 let state: StateStore | null = null;
-let store: MeasuredStore | null = null;
+let store: TelemetryStore | null = null;
+let stats: WriteStats | null = null;
 let broker: BrokerHandle | null = null;
 let ingest: Ingest | null = null;
 let nullSubscriber: MqttClient | null = null;
@@ -84,13 +87,14 @@ async function start(args: StartArgs): Promise<{ url: string | null; stages: Mem
   stages.push(memory('process started'));
   if (args.mode === 'storage') {
     if (!args.store) throw new Error('storage mode needs a store');
-    store = new MeasuredStore(await openTelemetryStore(args.store));
+    ({ store, stats } = measuredStore(await openTelemetryStore(args.store)));
     stages.push(memory('store open'));
     return { url: null, stages, dir };
   }
   state = await openStateStore({ kind: 'pglite' });
   stages.push(memory('PGlite registry open'));
-  await provisionShared(state, benchFleet(args.fleetSize));
+  stages.push({ ...collect(), stage: 'the same, after a full garbage collection' });
+  await provisionShared(state, benchFleet(args.fleetSize), args.loginCost ?? 'production');
   stages.push(memory(`${args.fleetSize} devices provisioned`));
   if (args.mode !== 'ingest') {
     broker = await createBroker({ registry: state, serviceAccounts: [SERVICE], host: '127.0.0.1', mqttPort: 0, logger });
@@ -103,7 +107,7 @@ async function start(args: StartArgs): Promise<{ url: string | null; stages: Mem
   }
   if (!args.store) throw new Error(`${args.mode} mode needs a store`);
   if (args.store.kind === 'duckdb') args.store = { ...args.store, path: path.join(dir, args.store.path) };
-  store = new MeasuredStore(await openTelemetryStore(args.store), args.verifyEvery ?? 0);
+  ({ store, stats } = measuredStore(await openTelemetryStore(args.store), args.verifyEvery ?? 0));
   stages.push(memory('telemetry store open'));
   const brokerUrl = args.mode === 'ingest' ? args.brokerUrl : broker!.url;
   if (!brokerUrl) throw new Error('ingest mode needs brokerUrl');
@@ -146,11 +150,11 @@ function status(): ServerStatus {
     lastReceivedAt: nullLastAt,
     journalMessages: health?.journalMessages ?? 0,
     pendingPoints: health?.pendingPoints ?? 0,
-    writtenReadings: store?.readings ?? 0,
-    writtenDataPoints: store?.dataPoints ?? 0,
-    lastWriteAt: store?.lastWriteAt ?? 0,
-    verified: store?.verified ?? 0,
-    notFound: store?.notFound ?? 0,
+    writtenReadings: stats?.readings ?? 0,
+    writtenDataPoints: stats?.dataPoints ?? 0,
+    lastWriteAt: stats?.lastWriteAt ?? 0,
+    verified: stats?.verified ?? 0,
+    notFound: stats?.notFound ?? 0,
     clients: broker?.health().clients ?? 0,
     memory: memory('now'),
   };
@@ -177,9 +181,14 @@ async function waitIdle(args: { expected: number; timeoutMs: number; stallMs?: n
 }
 
 function latency(args: { reset?: boolean } = {}): LatencySummary {
-  const summary = store?.latency.summary() ?? { count: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
-  if (args.reset) store?.latency.reset();
+  const summary = stats?.latency.summary() ?? { count: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
+  if (args.reset) stats?.latency.reset();
   return summary;
+}
+
+/** readings stored per epoch second since `from` (epoch ms) */
+function timeline(args: { from: number }): Array<[number, number]> {
+  return [...(stats?.perSecond ?? new Map<number, number>())].filter(([second]) => second * 1000 >= args.from - 1000).sort((a, b) => a[0] - b[0]);
 }
 
 async function count(args: { from: number; to: number }) {
@@ -235,6 +244,7 @@ async function stopAll(): Promise<void> {
   ingest = null;
   broker = null;
   store = null;
+  stats = null;
   state = null;
   fs.rmSync(dir, { recursive: true, force: true });
 }
@@ -249,4 +259,10 @@ function clearSession(target: { url: string; clientId: string }): Promise<void> 
   });
 }
 
-serve({ start, status, waitIdle, latency, count, writeCeiling, stopAll }, stopAll);
+/** a full garbage collection, then the memory: RSS that is still held after it is really in use */
+function collect(): MemoryStage {
+  (globalThis as { gc?: () => void }).gc?.();
+  return memory('after gc');
+}
+
+serve({ start, status, collect, waitIdle, latency, timeline, count, writeCeiling, stopAll }, stopAll);

@@ -73,7 +73,7 @@ async function nodeRed(load: LoadOptions, mosquitto: MosquittoHandle, log: Log):
     const run = await gens.run(closedRun(load));
     acked += run.acked;
     const after = await waitStored(stored, acked);
-    const processes = window.end();
+    const processes = window.end(after.at);
     const readings = after.count - before.count;
     const seconds = (after.at - run.firstSendAt) / 1000;
     const totals = await countStored(store, runStart - 120_000, Date.now() + 120_000);

@@ -1,3 +1,4 @@
+import type { LoginCost } from '../fleet.ts';
 import type { LatencySummary } from '../histogram.ts';
 import { ProcMonitor, type ProcUsage } from '../proc-stats.ts';
 import type { RunResult } from '../roles/generator.ts';
@@ -21,6 +22,8 @@ export interface LoadOptions {
   latencyShare: number;
   latencyMs: number;
   warmupMs: number;
+  /** scrypt cost of device logins; 'reduced' only for smoke runs and the connections ramp */
+  loginCost?: LoginCost;
 }
 
 export interface ThroughputRow {
@@ -49,7 +52,7 @@ export async function brokerCeiling(load: LoadOptions, log: Log): Promise<Throug
   const monitor = new ProcMonitor();
   const cleanup = new Cleanup();
   try {
-    const server = await startServer('broker', { mode: 'broker-null', fleetSize: load.devices }, monitor, cleanup);
+    const server = await startServer('broker', { mode: 'broker-null', fleetSize: load.devices, loginCost: load.loginCost ?? 'production' }, monitor, cleanup);
     const gens = await Generators.start(load.generators, monitor, cleanup);
     const login = await connectFleet(gens, server.url!, load.devices, log);
     let total = 0;
@@ -149,7 +152,7 @@ export async function pipeline(
       external ? 'ingest' : 'platform',
       external
         ? { mode: 'ingest', fleetSize: load.devices, store, brokerUrl: via.url, city: 'bench7', ingestClientId: `mueang-bench-ingest-${process.pid}`, verifyEvery: 10 }
-        : { mode: 'platform', fleetSize: load.devices, store, verifyEvery: 10 },
+        : { mode: 'platform', fleetSize: load.devices, store, verifyEvery: 10, loginCost: load.loginCost ?? 'production' },
       monitor,
       cleanup,
     );
@@ -170,7 +173,7 @@ export async function pipeline(
     acked += run.acked;
     unacked += run.unacked;
     const idle = await waitIdle(server.child, acked);
-    const processes = window.end();
+    const processes = window.end(idle.lastWriteAt);
     const readings = idle.writtenReadings - before.writtenReadings;
     const dataPoints = idle.writtenDataPoints - before.writtenDataPoints;
     const seconds = (idle.lastWriteAt - run.firstSendAt) / 1000;

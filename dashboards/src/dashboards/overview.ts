@@ -7,7 +7,7 @@ import { stationAqiQuery, durationOf } from '../aqi-query.ts';
 import { as, agg, select } from '../influxql.ts';
 import { colouredColumn, hideColumns, influx, locationFilter, stat, table, withSiteNames } from '../panels.ts';
 import { DATASOURCE, GAZETTEER_URL_PATH } from '../provisioning.ts';
-import { activeAlertCount, activeAlerts, completenessAllDomains, completenessMean, silentDevices } from '../queries.ts';
+import { activeAlertCount, activeAlerts, completenessAllDomains, completenessMean, silentDeviceCount, silentDevices } from '../queries.ts';
 import { aqiThresholds, limitThresholds } from '../standards.ts';
 import { baseDashboard, type BuildContext } from './common.ts';
 
@@ -95,7 +95,7 @@ export function completenessTable(ctx: BuildContext) {
 function completenessStat() {
   const intervals: Record<Domain, number> = DEFAULT_KPI_INPUTS.reportingIntervalSeconds;
   const query = completenessMean(intervals, locationFilter(), durationOf(COMPLETENESS_WINDOW_MS), COMPLETENESS_WINDOW_MS);
-  return stat('Data completeness (24 h)', `Mean over devices of the share of reporting slots with data in the last 24 h; the ${COMPLETENESS_PERCENT} % line is the completeness rule of the standards and KPIs.`, influx(query, { format: 'table' }))
+  return stat('Data completeness (24 h)', `Per domain, the mean over its devices of the share of reporting slots with data in the last 24 h; the ${COMPLETENESS_PERCENT} % line is the completeness rule of the standards and KPIs.`, influx(query, { alias: '$m' }))
     .thresholds(limitThresholds({ min: COMPLETENESS_PERCENT }))
     .unit('percent')
     .decimals(1);
@@ -113,8 +113,8 @@ export function silentDevicesTable(ctx: BuildContext) {
 }
 
 function silentDevicesStat() {
-  const count = select({ fields: [as(agg('count', 'readings'), 'devices')], from: [{ subquery: silentDevices(locationFilter(), SILENT_AFTER, KNOWN_DEVICES_LOOKBACK) }] });
-  return stat(`Devices silent ${SILENT_AFTER}`, `Devices with no reading in the last ${SILENT_AFTER} (no value = none).`, influx(count, { format: 'table' }))
+  const query = silentDeviceCount(locationFilter(), SILENT_AFTER, KNOWN_DEVICES_LOOKBACK);
+  return stat(`Devices silent ${SILENT_AFTER}`, `Devices with no reading in the last ${SILENT_AFTER}, per domain (no value = none).`, influx(query, { alias: '$m' }))
     .thresholds(limitThresholds({ max: 1 }))
     .noValue('0');
 }
@@ -129,7 +129,7 @@ export function activeAlertsTable(ctx: BuildContext) {
 }
 
 function activeAlertStat() {
-  return stat('Active alerts', `Alerts active now (latest event of each device and rule within ${ALERT_LOOKBACK}).`, influx(activeAlertCount(ALERT_FILTER, ALERT_LOOKBACK), { format: 'table' }))
+  return stat('Alerts active now', `Alerts active now (latest event of each device and rule within ${ALERT_LOOKBACK}).`, influx(activeAlertCount(ALERT_FILTER, ALERT_LOOKBACK), { format: 'table' }))
     .thresholds(limitThresholds({ max: 1 }))
     .noValue('0');
 }

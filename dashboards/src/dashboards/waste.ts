@@ -39,7 +39,7 @@ export function wasteDashboard(ctx: BuildContext): DashboardBuilder {
     from: 'now-7d',
     measurement: readingMeasurement('waste'),
   })
-    .withPanel(stat('Bins needing collection', `Bins whose ${collectText}.`, influx(countBinsAtLevel(where, collectOp, collect.value, maxAge), { format: 'table' })).thresholds(limitThresholds({ max: 1 })).noValue('0'))
+    .withPanel(stat('Bins needing collection now', `Bins whose ${collectText}.`, influx(countBinsAtLevel(where, collectOp, collect.value, maxAge), { format: 'table' })).thresholds(limitThresholds({ max: 1 })).noValue('0'))
     .withPanel(
       stat('Bins overflowing now', `Bins whose latest fill level ${overflowOp} ${overflow.value} % (rule waste.overflow), reading at most ${durationOf(overflow.maxSampleAgeMs)} old.`, influx(countBinsAtLevel(where, overflowOp, overflow.value, durationOf(overflow.maxSampleAgeMs)), { format: 'table' }))
         .thresholds(limitThresholds({ max: 1 }))

@@ -81,6 +81,13 @@ export interface AlertEventQuery {
   limit?: number;
 }
 
+export interface RetentionCutoff {
+  /** raw readings with ts before this are deleted */
+  pointsBefore?: number;
+  /** dead letters received before this are deleted */
+  deadLettersBefore?: number;
+}
+
 export interface DeadLetterQuery {
   city?: string;
   device?: string;
@@ -110,6 +117,11 @@ export interface TelemetryStore {
   writeAlertEvents(events: AlertEvent[]): Promise<void>;
   /** newest first, then by alertId and transition */
   queryAlertEvents(q: AlertEventQuery): Promise<AlertEvent[]>;
+  /**
+   * Retention: delete raw points and dead letters older than the given times (epoch ms). Rollups
+   * and alert events are kept, so KPIs and dashboards over long periods still work.
+   */
+  deleteBefore(cutoff: RetentionCutoff): Promise<void>;
   /** true when the backend answers a trivial query */
   ping(): Promise<boolean>;
   close(): Promise<void>;

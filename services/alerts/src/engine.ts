@@ -76,6 +76,18 @@ interface DeviceState {
 
 const WINDOWED = new Set(['standard', 'aqi-band', 'baseline', 'stuck']);
 
+/** within one message, windowed rules are judged at most every this much data time (and at its newest time) */
+const BATCH_STEP_MS = 10 * 60_000;
+
+/** the first time, then each time at least stepMs after the previous kept one, and always the last */
+function thinTimes(times: readonly number[], stepMs: number): number[] {
+  const kept: number[] = [];
+  for (const t of times) if (kept.length === 0 || t - (kept[kept.length - 1] as number) >= stepMs) kept.push(t);
+  const last = times[times.length - 1];
+  if (last !== undefined && kept[kept.length - 1] !== last) kept.push(last);
+  return kept;
+}
+
 function isWindowed(rule: AlertRule): boolean {
   return rule.conditions.some((c) => WINDOWED.has(c.kind));
 }
@@ -218,13 +230,24 @@ export class AlertEngine {
     this.options.metrics.samples.set(this.options.series.size);
     const rules = this.options.rules.activeRules(device.cityId, device.domain);
     const times = [...new Set(sorted.map((r) => r.ts))];
+    const thinned = thinTimes(times, BATCH_STEP_MS);
+    const newest = times[times.length - 1] as number;
     for (const rule of rules) {
       const windowed = isWindowed(rule);
       const instance = this.instanceOf(ds, rule);
-      if (windowed && this.spacingMs > 0 && instance.lastRunAt !== null && receivedAt - instance.lastRunAt < this.spacingMs) continue;
+      const last = instance.state.lastEvaluatedAt;
+      // a fast live stream: windowed rules at most once per spacing, unless the data moved on by as much
+      if (windowed && this.spacingMs > 0 && instance.lastRunAt !== null && receivedAt - instance.lastRunAt < this.spacingMs && (last === null || newest - last < this.spacingMs)) continue;
       instance.lastRunAt = receivedAt;
-      // a batch (a device that buffered) is judged at each of its times, so an episode inside it is not skipped
-      for (const t of times) this.evaluate(ds, instance, t, receivedAt);
+      // a batch (a device that buffered, a backfill) is judged along its times so that an episode inside it is not
+      // skipped; windows move little in a few minutes, so windowed rules step through it every BATCH_STEP_MS
+      let previous: number | null = null;
+      for (const t of windowed ? thinned : times) {
+        const at = last !== null && t < last ? last : t;
+        if (at === previous) continue;
+        previous = at;
+        this.evaluate(ds, instance, at, receivedAt);
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import type { StateStore, TelemetryStore } from '@mueang/storage';
+import { alertRepository, type AlertRepository, type StateStore, type TelemetryStore } from '@mueang/storage';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -15,6 +15,7 @@ import { completenessRoutes } from './routes/data/completeness.ts';
 import { deadLetterRoutes } from './routes/data/dead-letters.ts';
 import { exportRoutes } from './routes/data/exports.ts';
 import { readingRoutes } from './routes/data/readings.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { openDataRoutes, type OpenDataLicense } from './routes/open-data/index.ts';
 import { cityRoutes } from './routes/registry/cities.ts';
@@ -57,6 +58,8 @@ export interface CreateApiOptions {
   telemetry: TelemetryStore;
   /** pino logger; omitted = no request logs */
   logger?: Logger | undefined;
+  /** alert lifecycle store (default: the alert tables of the StateStore) */
+  alerts?: AlertRepository | undefined;
   /** announces device changes to the broker (default: nobody listens) */
   registryEvents?: RegistryEvents | undefined;
   /** CORS for the authenticated API; default: no cross-origin access */
@@ -177,7 +180,7 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
       await v1.register(exportRoutes, data);
       // ---- assessment registration point (services/api/src/assessment, another engineer) ----
       // await v1.register(assessmentRoutes, { telemetry, state });
-      // ---- alerts registration point (AlertRepository from @mueang/storage, when it exists) ----
+      await v1.register(alertRoutes, { state, alerts: options.alerts ?? alertRepository(state), now });
     },
     { prefix: '/v1' },
   );

@@ -1,4 +1,4 @@
-import { StateStoreError, TelemetryStoreError } from '@mueang/storage';
+import { AlertRepositoryError, StateStoreError, TelemetryStoreError } from '@mueang/storage';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -177,8 +177,17 @@ const STATE_ERROR_STATUS: Partial<Record<StateStoreError['code'], number>> = {
   'connection.failed': 503,
 };
 
+const ALERT_ERROR_STATUS: Record<AlertRepositoryError['code'], number> = {
+  'input.invalid': 400,
+  'cursor.invalid': 400,
+  'alert.not_found': 404,
+  'reference.not_found': 404,
+  'constraint.violated': 409,
+};
+
 /** Store errors carry messages written for callers; map them to the status that fits. */
-function storeProblem(error: StateStoreError | TelemetryStoreError): ApiError | null {
+function storeProblem(error: StateStoreError | TelemetryStoreError | AlertRepositoryError): ApiError | null {
+  if (error instanceof AlertRepositoryError) return new ApiError(ALERT_ERROR_STATUS[error.code] ?? 400, error.message, { type: error.code.replace(/[._]/g, '-') });
   if (error instanceof StateStoreError) {
     const status = STATE_ERROR_STATUS[error.code];
     if (status === undefined) return null;
@@ -193,7 +202,7 @@ function storeProblem(error: StateStoreError | TelemetryStoreError): ApiError | 
 /** Maps any thrown value to an ApiError; unknown errors become an opaque 500. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof StateStoreError || error instanceof TelemetryStoreError) {
+  if (error instanceof StateStoreError || error instanceof TelemetryStoreError || error instanceof AlertRepositoryError) {
     const mapped = storeProblem(error);
     if (mapped) return mapped;
   }

@@ -1,5 +1,5 @@
 import { HOUR_MS, MINUTE_MS, DAY_MS } from '@mueang/core';
-import { openTelemetryStore, type TelemetryStore } from '@mueang/storage';
+import { openStateStore, openTelemetryStore, type StateStore, type TelemetryStore } from '@mueang/storage';
 import { requireComponents, startInfluxd, type InfluxdHandle } from '@mueang/testkit';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,10 @@ const backends: Backend[] = [
   },
 ];
 
+// one registry for both backends: opening PGlite is the slow part of these suites
+let sharedState: StateStore | undefined;
 afterAll(async () => {
+  await sharedState?.close();
   await influxd?.stop();
 });
 
@@ -37,7 +40,8 @@ for (const backend of backends) {
     };
 
     beforeAll(async () => {
-      f = await createFixture({ telemetry: await backend.open() });
+      sharedState ??= await openStateStore({ kind: 'pglite' });
+      f = await createFixture({ state: sharedState, telemetry: await backend.open() });
     });
     afterAll(async () => {
       await f?.close();

@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS, bangkokDayStart, hashSecret, sha256Hex, type DeadLetter, type Domain, type RollupRow, type TelemetryPoint } from '@mueang/core';
-import { openStateStore, openTelemetryStore, type Role, type StateStore, type TelemetryStore } from '@mueang/storage';
+import { alertRepository, openStateStore, openTelemetryStore, type Role, type StateStore, type TelemetryStore } from '@mueang/storage';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createApi, type CreateApiOptions } from '../src/index.ts';
 
@@ -117,10 +117,31 @@ export async function seedRegistry(state: StateStore): Promise<void> {
     { id: 'scr-upd', cityId: 'scratch', siteId: 'scratch-s1', domain: 'water', kind: 'sonde' },
   ];
   for (const device of devices) await state.upsertDevice({ ...device, secretHash });
+  const existing = new Set((await state.listApiKeys()).map((k) => k.id));
   for (const [name, spec] of Object.entries(KEYS)) {
+    if (existing.has(`key-${name.toLowerCase()}`)) continue;
     await state.createApiKey({ id: `key-${name.toLowerCase()}`, name: `test ${name}`, keyHash: sha256Hex(spec.key), role: spec.role, cityId: spec.cityId });
   }
   await state.revokeApiKey('key-revoked');
+}
+
+/**
+ * Alerts: cnx-aq1 PM2.5 (major, active since 3 h), cnx-wq1 offline (warning, raised 5 h ago,
+ * cleared 1 h ago), and one in bkk that cnx keys must never see.
+ */
+export async function seedAlerts(state: StateStore): Promise<void> {
+  const alerts = alertRepository(state);
+  const observation = { parameter: 'pm25', value: 80, unit: 'µg/m³', standard: { id: 'th-ambient-pm25-24h', version: '2023-06-01' }, window: { from: NOW - 27 * HOUR_MS, to: NOW - 3 * HOUR_MS } };
+  const seeds = [
+    { id: 'al-cnx-pm25', dedupKey: 'cnx-aq1|air.pm25.24h', cityId: 'cnx', siteId: 'cnx-s1', deviceId: 'cnx-aq1', domain: 'air' as const, ruleId: 'air.pm25.24h', severity: 'major' as const, observation, at: NOW - 3 * HOUR_MS, now: NOW - 3 * HOUR_MS },
+    { id: 'al-cnx-offline', dedupKey: 'cnx-wq1|ops.device.offline', cityId: 'cnx', siteId: 'cnx-river', deviceId: 'cnx-wq1', domain: 'water' as const, ruleId: 'ops.device.offline', severity: 'warning' as const, observation: { parameter: null, value: null, unit: null, standard: null, window: null }, at: NOW - 5 * HOUR_MS, now: NOW - 5 * HOUR_MS },
+    { id: 'al-bkk-pm25', dedupKey: 'bkk-aq1|air.pm25.24h', cityId: 'bkk', siteId: 'bkk-s1', deviceId: 'bkk-aq1', domain: 'air' as const, ruleId: 'air.pm25.24h', severity: 'critical' as const, observation, at: NOW - 2 * HOUR_MS, now: NOW - 2 * HOUR_MS },
+  ];
+  for (const seed of seeds) {
+    if (await alerts.get(seed.id)) continue;
+    await alerts.raise(seed);
+    if (seed.id === 'al-cnx-offline') await alerts.transition(seed.id, { transition: 'cleared', at: NOW - HOUR_MS, now: NOW - HOUR_MS });
+  }
 }
 
 export async function seedTelemetry(telemetry: TelemetryStore): Promise<TelemetryPoint[]> {
@@ -142,6 +163,7 @@ export interface Fixture {
 }
 
 export interface FixtureOptions {
+  /** an open state store (seeding is idempotent, so suites may share one); closed by the caller when given */
   state?: StateStore;
   telemetry?: TelemetryStore;
   api?: Partial<CreateApiOptions>;
@@ -151,6 +173,7 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
   const state = options.state ?? (await openStateStore({ kind: 'pglite' }));
   const telemetry = options.telemetry ?? (await openTelemetryStore({ kind: 'duckdb', path: ':memory:' }));
   await seedRegistry(state);
+  await seedAlerts(state);
   const points = await seedTelemetry(telemetry);
   const app = await createApi({ state, telemetry, bootstrapAdminKey: BOOTSTRAP_KEY, now: () => NOW, rateLimit: false, publicRateLimit: false, ...options.api });
   await app.ready();
@@ -163,7 +186,7 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
     async close() {
       await app.close();
       await telemetry.close();
-      await state.close();
+      if (!options.state) await state.close();
     },
   };
 }

@@ -49,6 +49,15 @@ export const EXAMPLES: Record<string, Example> = {
   'POST /v1/cities/{city}/devices/{device}/rotate': { as: 'operatorAll', params: { city: 'scratch', device: 'scr-rot' }, status: 200 },
   'POST /v1/cities/{city}/devices/{device}/revoke': { as: 'operatorAll', params: { city: 'scratch', device: 'scr-rev' }, status: 200 },
   'POST /v1/cities/{city}/devices/{device}/reactivate': { as: 'adminAll', params: { city: 'scratch', device: 'scr-react' }, status: 200 },
+  'GET /v1/cities/{city}/alerts': {
+    as: 'viewerCnx',
+    params: { city: 'cnx' },
+    query: { state: 'active', acknowledged: 'false', severity: 'major', domain: 'air', device: 'cnx-aq1', site: 'cnx-s1', rule: 'air.pm25.24h', from: '2025-03-09', to: '2025-03-11', limit: '10' },
+    status: 200,
+  },
+  'GET /v1/cities/{city}/alerts/{alertId}': { as: 'viewerCnx', params: { city: 'cnx', alertId: 'al-cnx-pm25' }, status: 200 },
+  'POST /v1/cities/{city}/alerts/{alertId}/acknowledge': { as: 'operatorCnx', params: { city: 'cnx', alertId: 'al-cnx-offline' }, body: { note: 'sonde back online' }, status: 200 },
+  'POST /v1/cities/{city}/alerts/{alertId}/assign': { as: 'operatorCnx', params: { city: 'cnx', alertId: 'al-cnx-pm25' }, body: { assignee: 'Somchai (PCD 1)', note: 'check the station' }, status: 200 },
   'GET /v1/cities/{city}/dead-letters': { as: 'viewerCnx', params: { city: 'cnx' }, query: { device: 'cnx-aq1', reason: 'value.out_of_range', limit: '10', from: '2025-03-09' }, status: 200 },
   'GET /v1/cities/{city}/readings': { as: 'viewerCnx', params: { city: 'cnx' }, query: { domain: 'air', device: 'cnx-aq1', site: 'cnx-s1', from, to: '2025-03-10T12:00:00+07:00', params: 'pm25', limit: '10' }, status: 200 },
   'GET /v1/cities/{city}/readings/aggregate': {

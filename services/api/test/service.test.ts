@@ -1,4 +1,4 @@
-import { openStateStore, openTelemetryStore, type TelemetryStore } from '@mueang/storage';
+import { openTelemetryStore, type TelemetryStore } from '@mueang/storage';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../src/index.ts';
@@ -75,13 +75,10 @@ describe('rate limits, CORS, metrics, health and docs', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'ok', stores: { state: { ok: true, kind: 'pglite' }, telemetry: { ok: true, kind: 'duckdb' } } });
   });
-});
 
-describe('a store that is down', () => {
-  it('makes /health answer 503 and data routes answer 503 problems, not 500', async () => {
-    const state = await openStateStore({ kind: 'pglite' });
+  it('makes /health answer 503 and data routes answer 503 problems (not 500) when a store is down', async () => {
+    const state = f.state;
     const real = await openTelemetryStore({ kind: 'duckdb', path: ':memory:' });
-    await state.upsertCity({ id: 'cnx', name: 'Chiang Mai' });
     const { TelemetryStoreError } = await import('@mueang/storage');
     const down = new Proxy(real, {
       get(target, prop, receiver) {
@@ -104,7 +101,6 @@ describe('a store that is down', () => {
     } finally {
       await app.close();
       await real.close();
-      await state.close();
     }
   });
 });

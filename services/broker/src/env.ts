@@ -108,7 +108,8 @@ export function loadBrokerEnv(env: NodeJS.ProcessEnv = process.env): BrokerEnv {
     host,
     mqttPort,
     wsPort,
-    stateStore: stateStore(env.STATE_STORE, env.DATA_DIR?.trim() || './data'),
+    // DATABASE_URL is what every other service reads; STATE_STORE stays for a PGlite directory or memory:
+    stateStore: stateStore(env.STATE_STORE?.trim() || env.DATABASE_URL, env.DATA_DIR?.trim() || './data'),
     serviceAccounts: accounts.accounts,
     redisUrl,
     registryCacheTtlMs,

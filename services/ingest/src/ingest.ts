@@ -1,4 +1,6 @@
 import {
+  DAY_MS,
+  HOUR_MS,
   decodeTelemetry,
   parseDeviceTopic,
   parseRegistryEventTopic,
@@ -43,6 +45,8 @@ export interface IngestOptions {
   /** how often dirty hours are rolled up; 0 = only on flush() */
   rollupIntervalMs?: number;
   decode?: Partial<Omit<DecodeOptions, 'receivedAt'>>;
+  /** delete raw readings and dead letters older than this many days (hourly); rollups are kept. Unset = keep. */
+  retention?: { rawDays?: number; deadLetterDays?: number };
   logger?: Logger;
   metricsRegistry?: Registry;
 }
@@ -92,6 +96,7 @@ export class Ingest implements IngestHandle {
   private readonly maxJournalBytes: number;
   private client: MqttClient | null = null;
   private rollupTimer: NodeJS.Timeout | null = null;
+  private retentionTimer: NodeJS.Timeout | null = null;
   /** messages whose registry lookup is still under way */
   private readonly lookups = new Set<Promise<void>>();
   private received = 0;
@@ -140,6 +145,26 @@ export class Ingest implements IngestHandle {
       }, interval);
       this.rollupTimer.unref();
     }
+    const { rawDays, deadLetterDays } = this.options.retention ?? {};
+    if (rawDays !== undefined || deadLetterDays !== undefined) {
+      const apply = () => {
+        this.applyRetention().catch((err: unknown) => this.log.warn({ err }, 'retention run failed; will retry in an hour'));
+      };
+      apply();
+      this.retentionTimer = setInterval(apply, HOUR_MS);
+      this.retentionTimer.unref();
+    }
+  }
+
+  /** delete what is older than the retention periods (rollups and alert events stay) */
+  async applyRetention(now = Date.now()): Promise<void> {
+    const { rawDays, deadLetterDays } = this.options.retention ?? {};
+    const cutoff = {
+      ...(rawDays !== undefined ? { pointsBefore: now - rawDays * DAY_MS } : {}),
+      ...(deadLetterDays !== undefined ? { deadLettersBefore: now - deadLetterDays * DAY_MS } : {}),
+    };
+    await this.options.store.deleteBefore(cutoff);
+    this.log.info({ rawDays, deadLetterDays }, 'retention applied');
   }
 
   private connect(): Promise<void> {
@@ -329,6 +354,7 @@ export class Ingest implements IngestHandle {
 
   async stop(): Promise<void> {
     if (this.rollupTimer) clearInterval(this.rollupTimer);
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
     const client = this.client;
     if (client) {
       // stop taking messages first; unacknowledged ones stay with the broker's session

@@ -18,6 +18,10 @@ const shape = {
   JOURNAL_MAX_BYTES: z.coerce.number({ error: 'JOURNAL_MAX_BYTES must be a number of bytes' }).int().min(1_000_000, 'JOURNAL_MAX_BYTES must be at least 1000000').default(1024 ** 3),
   /** hold acknowledgements while more points than this wait in memory for the store */
   MAX_PENDING_POINTS: z.coerce.number({ error: 'MAX_PENDING_POINTS must be a number' }).int().min(1000, 'MAX_PENDING_POINTS must be at least 1000').default(200_000),
+  /** days of raw readings kept (rollups are kept forever); unset = keep everything */
+  RETENTION_RAW_DAYS: z.coerce.number({ error: 'RETENTION_RAW_DAYS must be a number of days' }).int().min(2, 'RETENTION_RAW_DAYS must be at least 2 (rollups are computed from raw readings)').optional(),
+  /** days of dead letters kept; unset = keep everything */
+  RETENTION_DEAD_LETTER_DAYS: z.coerce.number({ error: 'RETENTION_DEAD_LETTER_DAYS must be a number of days' }).int().min(1).optional(),
   HOST: z.string().min(1).default('0.0.0.0'),
   /** /health and /metrics */
   HTTP_PORT: portVar('HTTP_PORT', 9101),
@@ -49,6 +53,10 @@ async function main(): Promise<void> {
     journalDir,
     maxJournalBytes: env.JOURNAL_MAX_BYTES,
     maxPendingPoints: env.MAX_PENDING_POINTS,
+    retention: {
+      ...(env.RETENTION_RAW_DAYS !== undefined ? { rawDays: env.RETENTION_RAW_DAYS } : {}),
+      ...(env.RETENTION_DEAD_LETTER_DAYS !== undefined ? { deadLetterDays: env.RETENTION_DEAD_LETTER_DAYS } : {}),
+    },
     logger: log,
   });
   const status = await startStatusServer({

@@ -17,6 +17,9 @@ const shape = {
   SIM_RATE: z.coerce.number({ error: 'SIM_RATE must be a number' }).positive('SIM_RATE must be above 0').max(600).default(6),
   /** days of history written at first start so dashboards and KPIs have data */
   SIM_BACKFILL_DAYS: z.coerce.number({ error: 'SIM_BACKFILL_DAYS must be a number' }).int().min(0).max(400).default(3),
+  /** days of raw readings kept (rollups are kept forever); unset = keep everything */
+  RETENTION_RAW_DAYS: z.coerce.number({ error: 'RETENTION_RAW_DAYS must be a number of days' }).int().min(2, 'RETENTION_RAW_DAYS must be at least 2 (rollups are computed from raw readings)').optional(),
+  RETENTION_DEAD_LETTER_DAYS: z.coerce.number({ error: 'RETENTION_DEAD_LETTER_DAYS must be a number of days' }).int().min(1).optional(),
   LOG_LEVEL: logLevelVar,
 };
 

@@ -60,6 +60,10 @@ export async function startPlatform(config: PlatformConfig, log: Logger): Promis
       store: telemetry,
       registry: state,
       journalDir: path.join(config.dataDir, 'journal'),
+      retention: {
+        ...(config.RETENTION_RAW_DAYS !== undefined ? { rawDays: config.RETENTION_RAW_DAYS } : {}),
+        ...(config.RETENTION_DEAD_LETTER_DAYS !== undefined ? { deadLetterDays: config.RETENTION_DEAD_LETTER_DAYS } : {}),
+      },
       logger: log.child({ component: 'ingest' }),
     });
     stopStack.push(() => ingest.stop());

@@ -369,10 +369,8 @@ export function checkCatalogOverrides(input: unknown): OverridesCheck {
       out.kpis = kpis;
     }
   }
-  if (issues.length === 0) {
-    // the merged result must be coherent too (e.g. a new target on the wrong side of the default baseline)
-    for (const k of applyCatalogOverrides(defaultKpiCatalog(), out).kpis) checkOrder(k.id, k.direction, k.baseline, k.target, issues);
-  }
+  // the merged result must be coherent too (e.g. a new target on the wrong side of the default baseline)
+  for (const k of applyCatalogOverrides(defaultKpiCatalog(), out).kpis) checkOrder(k.id, k.direction, k.baseline, k.target, issues);
   return issues.length > 0 ? { ok: false, issues } : { ok: true, overrides: out };
 }
 

@@ -95,6 +95,24 @@ function lastIndexAtOrBefore(samples: readonly WindowSample[], at: number): numb
   return found;
 }
 
+/**
+ * The samples in (at - lookbackMs, at]: window functions scan every sample they are given, and the engine keeps a
+ * day or more per series, so a 1 h window is judged on its hour only.
+ */
+export function recentSamples(samples: readonly WindowSample[], at: number, lookbackMs: number): readonly WindowSample[] {
+  const end = lastIndexAtOrBefore(samples, at) + 1;
+  if (end === 0) return [];
+  const from = at - lookbackMs;
+  let lo = 0;
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((samples[mid] as WindowSample).ts <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 && end === samples.length ? samples : samples.slice(lo, end);
+}
+
 /** limit edge at which an exceedance counts as over: the hysteresis band lies between it and the limit */
 function inHysteresisBand(value: number, limit: Limit, fraction: number, decimals: number): boolean {
   if (limit.max !== undefined && value > roundHalfUp(limit.max * (1 - fraction), decimals)) return true;
@@ -106,7 +124,7 @@ function evaluateStandardCondition(c: StandardCondition, inputs: DeviceInputs, a
   const samples = inputs.samples(c.parameter);
   const unit = unitOf(inputs.domain, c.parameter);
   if (samples.length === 0) return outcome(c, 'not-applicable', `no ${c.parameter} readings`, { parameter: c.parameter, unit });
-  const result = evaluateStandardInForce(c.standardId, samples, at, { expectedIntervalMs: c.expectedIntervalMs });
+  const result = evaluateStandardInForce(c.standardId, recentSamples(samples, at, conditionLookbackMs(c)), at, { expectedIntervalMs: c.expectedIntervalMs });
   if (result.status === 'invalid') {
     return outcome(c, 'insufficient', `${c.standardId} cannot be judged: ${result.error.message}`, { parameter: c.parameter, unit });
   }
@@ -174,11 +192,12 @@ function referencedEdition(standardId: string): { id: string; version: string } 
 
 function evaluateAqiBand(c: AqiBandCondition, inputs: DeviceInputs, at: number): ConditionOutcome {
   const samples: Partial<Record<AqiPollutant, readonly WindowSample[]>> = {};
+  const rows = aqiTableFor(at).rows;
   let any = false;
   for (const pollutant of AQI_POLLUTANTS) {
     const series = inputs.samples(pollutant);
     if (series.length > 0) {
-      samples[pollutant] = series;
+      samples[pollutant] = recentSamples(series, at, rows[pollutant].averagingMs);
       any = true;
     }
   }
@@ -253,7 +272,7 @@ function evaluateBaseline(c: BaselineCondition, inputs: DeviceInputs, at: number
   const samples = inputs.samples(c.parameter);
   const unit = unitOf(inputs.domain, c.parameter);
   if (samples.length === 0) return outcome(c, 'not-applicable', `no ${c.parameter} readings`, { parameter: c.parameter, unit });
-  const mean = rollingMean(samples, at, c.windowMs, { expectedIntervalMs: c.expectedIntervalMs });
+  const mean = rollingMean(recentSamples(samples, at, c.windowMs), at, c.windowMs, { expectedIntervalMs: c.expectedIntervalMs });
   const window = { from: at - c.windowMs, to: at };
   if (mean.status !== 'ok') {
     return outcome(c, 'insufficient', `${c.parameter}: too few readings for a ${Math.round(c.windowMs / 60_000)} min mean`, { parameter: c.parameter, unit, window });

@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { isDomain, type DeadLetter, type Domain, type RollupRow, type TelemetryPoint } from '@mueang/core';
-import type { AggregateQuery, AggregateRow, AlertEvent, AlertEventQuery, DeadLetterQuery, RawQuery, RollupQuery, TagFilter, TelemetryStore } from '../telemetry-store.ts';
+import type { AggregateQuery, AggregateRow, AlertEvent, AlertEventQuery, DeadLetterQuery, RawQuery, RetentionCutoff, RollupQuery, TagFilter, TelemetryStore } from '../telemetry-store.ts';
 import { ALERT_EVENT_DEFAULT_LIMIT, checkAlertEventQuery, checkAlertEvents, compareAlertEvents } from '../influx/alert-event-input.ts';
 import { compareAggregateRows, compareLatest, comparePoints, compareRollups } from '../influx/result-order.ts';
 import { TelemetryStoreError } from '../influx/telemetry-error.ts';
 import {
   DEAD_LETTER_DEFAULT_LIMIT,
   checkAggregateQuery,
+  checkCutoff,
   checkDeadLetterQuery,
   checkLatestQuery,
   checkPoints,
@@ -316,6 +317,13 @@ export class DuckDBTelemetryStore implements TelemetryStore {
       });
     }
     return out.sort(compareRollups);
+  }
+
+  async deleteBefore(cutoff: RetentionCutoff): Promise<void> {
+    await this.exclusive('apply retention', async (c) => {
+      if (cutoff.pointsBefore !== undefined) await c.run('DELETE FROM telemetry_points WHERE ts < $1', [BigInt(Math.floor(checkCutoff(cutoff.pointsBefore)))]);
+      if (cutoff.deadLettersBefore !== undefined) await c.run('DELETE FROM telemetry_dead_letters WHERE received_at < $1', [BigInt(Math.floor(checkCutoff(cutoff.deadLettersBefore)))]);
+    });
   }
 
   async writeDeadLetters(rows: DeadLetter[]): Promise<void> {

@@ -1,8 +1,8 @@
 import { DOMAINS, isDomain, type DeadLetter, type Domain, type RollupRow, type TelemetryPoint } from '@mueang/core';
-import type { AggregateQuery, AggregateRow, AlertEvent, AlertEventQuery, DeadLetterQuery, RawQuery, RollupQuery, TagFilter, TelemetryStore } from '../telemetry-store.ts';
+import type { AggregateQuery, AggregateRow, AlertEvent, AlertEventQuery, DeadLetterQuery, RawQuery, RetentionCutoff, RollupQuery, TagFilter, TelemetryStore } from '../telemetry-store.ts';
 import { ALERT_EVENT_DEFAULT_LIMIT, checkAlertEventQuery, checkAlertEvents, compareAlertEvents } from './alert-event-input.ts';
 import { InfluxHttp, type InfluxSeries } from './http.ts';
-import { durationLiteral, qualifiedMeasurement, quoteIdent, tagEquals, tagIn, timeRange } from './influxql.ts';
+import { durationLiteral, qualifiedMeasurement, quoteIdent, tagEquals, tagIn, timeLiteral, timeRange } from './influxql.ts';
 import { decodeText, encodeText, formatLine, type LineFields } from './line-protocol.ts';
 import { compareAggregateRows, compareLatest, comparePoints, compareRollups } from './result-order.ts';
 import { TelemetryStoreError } from './telemetry-error.ts';
@@ -12,6 +12,7 @@ import {
   MIN_TS_MS,
   RESERVED_PARAMS,
   checkAggregateQuery,
+  checkCutoff,
   checkDeadLetterQuery,
   checkLatestQuery,
   checkPoints,
@@ -402,6 +403,21 @@ export class InfluxTelemetryStore implements TelemetryStore {
       }
     }
     return events.sort(compareAlertEvents);
+  }
+
+  /**
+   * InfluxQL DELETE (InfluxDB 1.x). InfluxDB 2.x and 3 do not take DELETE on the v1 API: there,
+   * set the bucket's or database's own retention period instead (rollups then need a bucket of
+   * their own; see docs/operations.md).
+   */
+  async deleteBefore(cutoff: RetentionCutoff): Promise<void> {
+    const statements: string[] = [];
+    const before = (ms: number) => `time < ${timeLiteral(checkCutoff(ms))}`;
+    if (cutoff.pointsBefore !== undefined) {
+      for (const domain of DOMAINS) statements.push(`DELETE FROM ${quoteIdent(domain)} WHERE ${before(cutoff.pointsBefore)}`);
+    }
+    if (cutoff.deadLettersBefore !== undefined) statements.push(`DELETE FROM ${quoteIdent(DEAD_LETTER_MEASUREMENT)} WHERE ${before(cutoff.deadLettersBefore)}`);
+    if (statements.length > 0) await this.http.query(statements);
   }
 
   async ping(): Promise<boolean> {

@@ -242,3 +242,9 @@ export function windowStart(ts: number, windowMs: number): number {
 
 /** queryDeadLetters returns at most this many rows (newest first) when the query sets no limit. */
 export const DEAD_LETTER_DEFAULT_LIMIT = 1000;
+
+/** a retention cutoff must be a real time in epoch ms */
+export function checkCutoff(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) throw inputError(`retention cutoff must be epoch milliseconds, got ${String(ms)}`);
+  return ms;
+}

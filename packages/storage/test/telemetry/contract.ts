@@ -499,4 +499,27 @@ export function telemetryStoreContract(open: () => Promise<TelemetryStore>): voi
       expect(await store.queryAlertEvents({ from: 0, to: Number.MAX_SAFE_INTEGER })).toEqual([]);
     });
   });
+
+  describe('retention', () => {
+    it('deletes raw points and dead letters before the cutoffs, and keeps rollups', async () => {
+      const store = await fresh();
+      await store.writePoints([
+        point({ ts: T0, values: { pm25: 1 } }),
+        point({ ts: T0 + HOUR, values: { pm25: 2 } }),
+        point({ ts: T0 + 2 * HOUR, domain: 'water', values: { pH: 7 } }),
+        point({ ts: T0 + 3 * HOUR, values: { pm25: 4 } }),
+      ]);
+      const rollup = { period: '1h' as const, start: T0, city: 'bkk', site: 'site-1', device: 'dev-1', domain: 'air' as const, param: 'pm25', mean: 1, min: 1, max: 1, count: 1, sum: 1 };
+      await store.writeRollups([rollup]);
+      const letter = (receivedAt: number): DeadLetter => ({ receivedAt, topic: 'v1/bkk/air/dev-1/telemetry', reason: 'payload.malformed_json', message: 'not JSON', payload: '{', city: 'bkk', domain: 'air', device: 'dev-1' });
+      await store.writeDeadLetters([letter(T0), letter(T0 + 2 * HOUR)]);
+
+      await store.deleteBefore({ pointsBefore: T0 + 2 * HOUR + 1, deadLettersBefore: T0 + HOUR });
+      expect((await store.queryRaw({ domain: 'air', from: 0, to: T0 + 10 * HOUR })).map((p) => p.ts)).toEqual([T0 + 3 * HOUR]);
+      expect(await store.queryRaw({ domain: 'water', from: 0, to: T0 + 10 * HOUR })).toEqual([]);
+      expect((await store.queryDeadLetters({})).map((d) => d.receivedAt)).toEqual([T0 + 2 * HOUR]);
+      expect(await store.queryRollups({ period: '1h', from: 0, to: T0 + HOUR })).toEqual([rollup]);
+      await expect(store.deleteBefore({ pointsBefore: Number.NaN })).rejects.toMatchObject({ retryable: false });
+    });
+  });
 }

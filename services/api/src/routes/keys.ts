@@ -5,7 +5,7 @@ import { generateApiKey, hashApiKey, newApiKeyId } from '../auth/api-keys.ts';
 import { requirePrincipal } from '../auth/guards.ts';
 import { ApiError } from '../errors.ts';
 import { iso } from '../data/format.ts';
-import { IdString, IsoTime, NullableString, problems } from '../schemas/common.ts';
+import { ID_PATTERN, IdString, IsoTime, NullableInput, NullableString, problems } from '../schemas/common.ts';
 import { RoleSchema } from '../schemas/registry.ts';
 
 export interface KeyRoutesOptions {
@@ -60,7 +60,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<KeyRoutesOptions> = async (app
           {
             name: Type.String({ minLength: 1, maxLength: 100, description: 'Who or what uses the key, e.g. "grafana" or "city dashboard"' }),
             role: RoleSchema,
-            cityId: Type.Optional(Type.Union([IdString('Limit the key to this city'), Type.Null()], { description: 'null or absent = all cities' })),
+            cityId: Type.Optional(NullableInput<string>({ type: 'string', pattern: ID_PATTERN, maxLength: 64, description: 'Limit the key to this city; null or absent = all cities' })),
           },
           { additionalProperties: false },
         ),

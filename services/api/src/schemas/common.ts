@@ -25,6 +25,15 @@ export const Values = Type.Record(Type.String(), Type.Number(), { description: '
 export const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 
+/**
+ * A nullable field of a request body, as a JSON-schema type list (`type: ['string', 'null']`)
+ * rather than anyOf: with Ajv's type coercion an anyOf would turn null into "" or 0 in its first
+ * branch (a cleared latitude would become 0).
+ */
+export function NullableInput<T extends string | number>(schema: { type: 'string' | 'number' | 'integer'; [keyword: string]: unknown }) {
+  return Type.Unsafe<T | null>({ ...schema, type: [schema.type, 'null'] });
+}
+
 export const Problem = Type.Object(
   {
     type: Type.String(),

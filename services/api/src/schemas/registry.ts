@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Domain, IdString, IsoTime, NullableNumber, NullableString } from './common.ts';
+import { Domain, IdString, IsoTime, NullableInput, NullableNumber, NullableString } from './common.ts';
 
 export const RoleSchema = Type.Enum(['admin', 'operator', 'viewer'], { description: 'admin > operator > viewer' });
 
@@ -59,7 +59,7 @@ export const DeviceChangeOut = Type.Object({
 });
 
 const Name = (what: string) => Type.String({ minLength: 1, maxLength: 200, description: what });
-const OptionalText = (what: string, max = 200) => Type.Optional(Type.Union([Type.String({ maxLength: max }), Type.Null()], { description: `${what}; null clears it` }));
+const OptionalText = (what: string, max = 200) => Type.Optional(NullableInput<string>({ type: 'string', maxLength: max, description: `${what}; null clears it` }));
 
 export const CityCreate = Type.Object(
   {
@@ -84,9 +84,9 @@ export const CityPatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const Lat = Type.Optional(Type.Union([Type.Number({ minimum: -90, maximum: 90 }), Type.Null()], { description: 'WGS 84 latitude; give lat and lon together' }));
-const Lon = Type.Optional(Type.Union([Type.Number({ minimum: -180, maximum: 180 }), Type.Null()], { description: 'WGS 84 longitude; give lat and lon together' }));
-const WaterClass = Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()], { description: 'assigned Thai surface-water class 1-5' }));
+const Lat = Type.Optional(NullableInput<number>({ type: 'number', minimum: -90, maximum: 90, description: 'WGS 84 latitude; give lat and lon together; null clears both' }));
+const Lon = Type.Optional(NullableInput<number>({ type: 'number', minimum: -180, maximum: 180, description: 'WGS 84 longitude; give lat and lon together; null clears both' }));
+const WaterClass = Type.Optional(NullableInput<number>({ type: 'integer', minimum: 1, maximum: 5, description: 'assigned Thai surface-water class 1-5; null clears it' }));
 
 export const SiteCreate = Type.Object(
   {

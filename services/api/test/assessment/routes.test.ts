@@ -23,7 +23,8 @@ function testCity(request: FastifyRequest, cityId: string): void {
 }
 
 async function appWith(options: AssessmentRoutesOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  // the validation options of the API (createApi): unknown query fields are errors, not silently dropped
+  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } } });
   installProblemHandler(app);
   await app.register(assessmentRoutes, { prefix: '/v1', ...options });
   await app.ready();

@@ -1,0 +1,226 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ALERT_SEVERITIES, ALERT_TRANSITIONS } from '@mueang/core';
+import type { AlertRecord, AlertRepository, AlertTransitionRecord } from '@mueang/storage';
+import { Type } from 'typebox';
+import { requirePrincipal } from '../auth/guards.ts';
+import { iso } from '../data/format.ts';
+import { resolveRange } from '../data/query-params.ts';
+import { ApiError } from '../errors.ts';
+import { CityParams, Domain, IdString, IsoTime, NullableInput, NullableNumber, NullableString, READ_PROBLEMS, TimeParam, problems } from '../schemas/common.ts';
+import type { StateStore } from '@mueang/storage';
+import { loadCity } from './registry/cities.ts';
+
+export interface AlertRoutesOptions {
+  state: StateStore;
+  alerts: AlertRepository;
+  now: () => number;
+}
+
+const NullableTime = Type.Union([IsoTime, Type.Null()]);
+const Severity = Type.Enum([...ALERT_SEVERITIES]);
+const RULE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$';
+const AlertParams = Type.Object({ city: IdString('City id'), alertId: IdString('Alert id') }, { additionalProperties: false });
+const Details = Type.Object({}, { additionalProperties: true, description: 'context of the evaluation (condition, completeness, explanation)' });
+
+const AlertOut = Type.Object({
+  id: Type.String(),
+  cityId: Type.String(),
+  siteId: NullableString,
+  deviceId: NullableString,
+  domain: Domain,
+  ruleId: Type.String(),
+  severity: Severity,
+  state: Type.Enum(['active', 'cleared']),
+  status: Type.Enum(['active_unacknowledged', 'active_acknowledged', 'cleared_unacknowledged', 'cleared_acknowledged']),
+  acknowledged: Type.Boolean(),
+  acknowledgedAt: NullableTime,
+  acknowledgedBy: NullableString,
+  assignee: NullableString,
+  assignedAt: NullableTime,
+  escalationLevel: Type.Integer(),
+  parameter: NullableString,
+  value: NullableNumber,
+  peakValue: NullableNumber,
+  unit: NullableString,
+  standard: Type.Union([Type.Object({ id: Type.String(), version: NullableString }), Type.Null()]),
+  window: Type.Union([Type.Object({ from: NullableTime, to: NullableTime }), Type.Null()]),
+  details: Details,
+  activeSince: IsoTime,
+  raisedAt: IsoTime,
+  clearedAt: NullableTime,
+  escalatedAt: NullableTime,
+  updatedAt: IsoTime,
+});
+
+const TransitionOut = Type.Object({
+  transition: Type.Enum([...ALERT_TRANSITIONS]),
+  at: IsoTime,
+  actor: Type.String(),
+  severity: Severity,
+  escalationLevel: Type.Integer(),
+  value: NullableNumber,
+  note: NullableString,
+  details: Details,
+});
+
+const ListQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Enum(['active', 'cleared'])),
+    acknowledged: Type.Optional(Type.Boolean()),
+    severity: Type.Optional(Severity),
+    domain: Type.Optional(Domain),
+    device: Type.Optional(IdString('Only alerts of this device')),
+    site: Type.Optional(IdString('Only alerts of this site')),
+    rule: Type.Optional(Type.String({ pattern: RULE_ID_PATTERN, maxLength: 128, description: 'rule id, e.g. air.aqi.band' })),
+    assignee: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    from: Type.Optional(TimeParam('Alerts active at some time from here (inclusive)')),
+    to: Type.Optional(TimeParam('... until here (exclusive); default now')),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$', description: 'nextCursor of the previous page' })),
+  },
+  { additionalProperties: false },
+);
+
+const Note = Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'kept in the alert history' }));
+
+function alertOut(a: AlertRecord) {
+  const time = (ms: number | null) => (ms === null ? null : iso(ms));
+  return {
+    id: a.id,
+    cityId: a.cityId,
+    siteId: a.siteId,
+    deviceId: a.deviceId,
+    domain: a.domain,
+    ruleId: a.ruleId,
+    severity: a.severity,
+    state: a.state,
+    status: a.status,
+    acknowledged: a.acknowledged,
+    acknowledgedAt: time(a.acknowledgedAt),
+    acknowledgedBy: a.acknowledgedBy,
+    assignee: a.assignee,
+    assignedAt: time(a.assignedAt),
+    escalationLevel: a.escalationLevel,
+    parameter: a.parameter,
+    value: a.value,
+    peakValue: a.peakValue,
+    unit: a.unit,
+    standard: a.standardId === null ? null : { id: a.standardId, version: a.standardVersion },
+    window: a.windowFrom === null && a.windowTo === null ? null : { from: time(a.windowFrom), to: time(a.windowTo) },
+    details: a.details,
+    activeSince: iso(a.activeSince),
+    raisedAt: iso(a.raisedAt),
+    clearedAt: time(a.clearedAt),
+    escalatedAt: time(a.escalatedAt),
+    updatedAt: iso(a.updatedAt),
+  };
+}
+
+function transitionOut(t: AlertTransitionRecord) {
+  return { transition: t.transition, at: iso(t.at), actor: t.actor, severity: t.severity, escalationLevel: t.escalationLevel, value: t.value, note: t.note, details: t.details };
+}
+
+/** Alerts of a city: list and filter, one with its history (viewer); acknowledge and assign (operator). */
+export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async (app, { state, alerts, now }) => {
+  async function loadAlert(cityId: string, alertId: string): Promise<AlertRecord> {
+    const alert = await alerts.get(alertId);
+    if (!alert || alert.cityId !== cityId) throw ApiError.notFound(`No alert "${alertId}" in city "${cityId}"; list them with GET /v1/cities/${cityId}/alerts.`);
+    return alert;
+  }
+
+  app.get(
+    '/cities/:city/alerts',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'Alerts of a city, newest first, filtered and paged',
+        description: 'With from/to: alerts active at some time in [from, to). Pages of `limit`; pass `nextCursor` as `cursor` for the next page.',
+        params: CityParams,
+        querystring: ListQuery,
+        response: { 200: Type.Object({ city: Type.String(), alerts: Type.Array(AlertOut), nextCursor: NullableString }), ...problems(...READ_PROBLEMS) },
+      },
+    },
+    async (request) => {
+      const { city } = request.params;
+      const q = request.query;
+      await loadCity(state, city);
+      const range = q.from !== undefined || q.to !== undefined ? resolveRange(q, { defaultSpanMs: 30 * 86_400_000, maxSpanMs: 400 * 86_400_000 }, now()) : undefined;
+      const page = await alerts.list({
+        cityId: city,
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.acknowledged !== undefined ? { acknowledged: q.acknowledged } : {}),
+        ...(q.severity ? { severity: q.severity } : {}),
+        ...(q.domain ? { domain: q.domain } : {}),
+        ...(q.device ? { deviceId: q.device } : {}),
+        ...(q.site ? { siteId: q.site } : {}),
+        ...(q.rule ? { ruleId: q.rule } : {}),
+        ...(q.assignee ? { assignee: q.assignee } : {}),
+        ...(range ? { from: range.from, to: range.to } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+        limit: q.limit ?? 50,
+      });
+      return { city, alerts: page.items.map(alertOut), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/cities/:city/alerts/:alertId',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'One alert with its full history',
+        params: AlertParams,
+        response: { 200: Type.Object({ alert: AlertOut, history: Type.Array(TransitionOut) }), ...problems(...READ_PROBLEMS) },
+      },
+    },
+    async (request) => {
+      const alert = await loadAlert(request.params.city, request.params.alertId);
+      return { alert: alertOut(alert), history: (await alerts.history(alert.id)).map(transitionOut) };
+    },
+  );
+
+  app.post(
+    '/cities/:city/alerts/:alertId/acknowledge',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Acknowledge an alert (idempotent: the first acknowledgement is kept)',
+        params: AlertParams,
+        body: Type.Optional(Type.Object({ note: Note }, { additionalProperties: false })),
+        response: { 200: AlertOut, ...problems(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const alert = await loadAlert(request.params.city, request.params.alertId);
+      const note = request.body?.note;
+      const updated = await alerts.acknowledge(alert.id, { by: principal.keyName, ...(note ? { note } : {}), now: now() });
+      request.log.info({ alertId: alert.id, by: principal.keyId }, 'alert acknowledged');
+      return alertOut(updated);
+    },
+  );
+
+  app.post(
+    '/cities/:city/alerts/:alertId/assign',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Assign an alert to someone (null unassigns)',
+        params: AlertParams,
+        body: Type.Object({ assignee: NullableInput<string>({ type: 'string', minLength: 1, maxLength: 100, description: 'who handles it; null unassigns' }), note: Note }, { additionalProperties: false }),
+        response: { 200: AlertOut, ...problems(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const alert = await loadAlert(request.params.city, request.params.alertId);
+      const { assignee, note } = request.body;
+      if (assignee !== null && assignee.trim() === '') throw ApiError.invalidParameter('body.assignee', 'must not be blank; use null to unassign');
+      const updated = await alerts.assign(alert.id, { assignee, by: principal.keyName, ...(note ? { note } : {}), now: now() });
+      request.log.info({ alertId: alert.id, by: principal.keyId, assigned: assignee !== null }, 'alert assignment changed');
+      return alertOut(updated);
+    },
+  );
+};
