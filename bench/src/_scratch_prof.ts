@@ -16,7 +16,7 @@ let t = performance.now();
 const needs = hourlyNeeds(input, catalog);
 console.log('plan', Math.round(performance.now() - t), 'needs', needs.length);
 const want = new Set<string>();
-const hourly = hourlyAll.filter((r) => needs.some((n) => n.device === r.device && n.param === r.param && r.start >= n.from && r.start < n.to));
-console.log('hourly rows', hourly.length, 'by param', Object.entries(needs.reduce((a, n) => { a[n.param] = (a[n.param] ?? 0) + (n.to - n.from) / 3600000; return a; }, {} as Record<string, number>)));
+const hourly = hourlyAll.filter((r) => needs.some((n) => n.device === r.device && n.params.includes(r.param) && r.start >= n.from && r.start < n.to));
+console.log('hourly rows', hourly.length, 'by param', Object.entries(needs.reduce((a, n) => { a[n.params.join('+')] = (a[n.params.join('+')] ?? 0) + (n.to - n.from) / 3600000; return a; }, {} as Record<string, number>)));
 input.hourly = hourly;
 for (let i = 0; i < 3; i++) { t = performance.now(); assessCity(input, catalog); console.log('assess', Math.round(performance.now() - t)); }

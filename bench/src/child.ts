@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -27,7 +28,7 @@ export interface BenchChild {
 export const CHILD_NOFILE = 20_000;
 
 let profileDir: string | null = null;
-/** from now on, server processes run with --cpu-prof and write their profile into `dir` */
+/** from now on, server processes run with --cpu-prof and write their profiles into `dir`/<label> (one per thread) */
 export function profileServersInto(dir: string | null): void {
   profileDir = dir;
 }
@@ -35,7 +36,7 @@ export function profileServersInto(dir: string | null): void {
 export async function startChild(role: Role, label: string, options: { nofile?: number } = {}): Promise<BenchChild> {
   const script = fileURLToPath(new URL(`./roles/${role}.ts`, import.meta.url));
   const nofile = options.nofile ?? CHILD_NOFILE;
-  const profile = role === 'server' && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
+  const profile = role === 'server' && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, label)}`] : [];
   // sh raises the soft limit up to the hard one, then becomes node (same pid, IPC descriptor kept)
   const child: ChildProcess = spawn(
     '/bin/sh',

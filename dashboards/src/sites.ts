@@ -28,10 +28,14 @@ function describe(value: unknown): string {
 }
 
 /**
- * Checks an export (a JSON array of sites as GET /sites or StateStore.listSites returns them) and keeps the fields
- * the dashboards use. Throws SitesInputError naming the entry and the field.
+ * Checks an export (the API's GET /v1/cities/{city}/sites response `{ "sites": [...] }`, or a JSON array of sites as
+ * StateStore.listSites returns them) and keeps the fields the dashboards use. Throws SitesInputError naming the entry
+ * and the field.
  */
 export function parseSites(input: unknown, source: string): SiteRecord[] {
+  if (typeof input === 'object' && input !== null && !Array.isArray(input) && Array.isArray((input as { sites?: unknown }).sites)) {
+    return parseSites((input as { sites: unknown[] }).sites, `${source}.sites`);
+  }
   if (!Array.isArray(input)) throw new SitesInputError(`${source}: expected a JSON array of sites ({ id, cityId, name, lat, lon, waterClass }), got ${describe(input)}`);
   const seen = new Set<string>();
   return input.map((raw: unknown, i): SiteRecord => {

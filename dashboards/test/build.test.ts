@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OUT_DIR } from '../src/build.ts';
@@ -15,7 +16,7 @@ import { buildOutput, DATASOURCE_UID, GAZETTEER_URL_PATH, parseSites, SitesInput
 import { targetsOf } from './grafana.ts';
 
 const run = promisify(execFile);
-const PACKAGE_DIR = path.resolve(import.meta.dirname, '..');
+const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fleet = buildFleet(DEMO_FLEET_SPEC);
 const output = buildOutput({ at: Date.now(), sites: parseSites(fleet.sites, 'demo fleet') });
 const temp: string[] = [];
@@ -81,7 +82,11 @@ describe('dashboard build', () => {
     );
     expect(failed?.code).toBe(2);
     expect(failed?.stderr).toContain('[0].lat: expected degrees within ±90');
-    expect(() => parseSites({ sites: [] }, 'x.json')).toThrow(SitesInputError);
+    expect(() => parseSites({ site: [] }, 'x.json')).toThrow(SitesInputError);
+    // the API's GET /v1/cities/{city}/sites response
+    expect(parseSites({ sites: [{ id: 's1', cityId: 'cnx', name: 'A', lat: 18.8, lon: 99, kind: null, waterClass: 3, createdAt: '2025-01-01T00:00:00Z' }] }, 'api.json')).toEqual([
+      { id: 's1', cityId: 'cnx', name: 'A', nameTh: null, lat: 18.8, lon: 99, waterClass: 3 },
+    ]);
     expect(() => parseSites([{ id: 'a', cityId: 'cnx', name: 'A', lat: 1, lon: 1 }, { id: 'a', cityId: 'cnx', name: 'B', lat: 1, lon: 1 }], 'x.json')).toThrow('x.json[1].id: site "a" is listed twice');
     expect(() => parseSites([{ id: 'a', cityId: 'cnx', name: 'A', lat: 1, lon: 1, waterClass: 7 }], 'x.json')).toThrow('waterClass');
   });

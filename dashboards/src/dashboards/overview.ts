@@ -32,10 +32,13 @@ export function stationAqiTarget(ctx: BuildContext, refId = 'A') {
 }
 
 export function stationAqiTable(ctx: BuildContext) {
-  return withSiteNames(hideColumns(colouredColumn(table('Station AQI now', AQI_DESCRIPTION, [stationAqiTarget(ctx)]).thresholds(aqiThresholds()).decimals(0), 'aqi'), ['Time']), ctx.sites)
+  const panel = table('Station AQI now', AQI_DESCRIPTION, [stationAqiTarget(ctx)])
+    .thresholds(aqiThresholds())
+    .decimals(0)
     .sortBy([new TableSortByFieldStateBuilder().displayName('aqi').desc(true)])
     .span(8)
     .height(10);
+  return withSiteNames(hideColumns(colouredColumn(panel, 'aqi'), ['Time']), ctx.sites);
 }
 
 function aqiMap(ctx: BuildContext) {
@@ -76,20 +79,19 @@ function aqiMap(ctx: BuildContext) {
 export function completenessTable(ctx: BuildContext) {
   const intervals: Record<Domain, number> = DEFAULT_KPI_INPUTS.reportingIntervalSeconds;
   const query = completenessAllDomains(intervals, locationFilter(), durationOf(COMPLETENESS_WINDOW_MS), COMPLETENESS_WINDOW_MS);
-  return withSiteNames(
-    hideColumns(colouredColumn(
-      table(
-        'Data completeness by device (last 24 h)',
-        `Share of each device's reporting slots in the last 24 h that hold at least one reading (slot = the domain's reporting interval: ${Object.entries(intervals).map(([d, s]) => `${d} ${s} s`).join(', ')}, the KPI defaults). Below ${COMPLETENESS_PERCENT} % a window counts as "insufficient data" for standards and KPIs.`,
-        [influx(query, { format: 'table' })],
-      )
-        .thresholds(limitThresholds({ min: COMPLETENESS_PERCENT }))
-        .unit('percent')
-        .decimals(1),
-      'completeness',
-    ), ['Time']),
-    ctx.sites,
-  ).sortBy([new TableSortByFieldStateBuilder().displayName('completeness').desc(false)]);
+  const slots = Object.entries(intervals)
+    .map(([domain, seconds]) => `${domain} ${seconds} s`)
+    .join(', ');
+  const panel = table(
+    'Data completeness by device (last 24 h)',
+    `Share of each device's reporting slots in the last 24 h that hold at least one reading (slot = the domain's reporting interval, the KPI defaults: ${slots}). Below ${COMPLETENESS_PERCENT} % a window counts as "insufficient data" for standards and KPIs.`,
+    [influx(query, { format: 'table' })],
+  )
+    .thresholds(limitThresholds({ min: COMPLETENESS_PERCENT }))
+    .unit('percent')
+    .decimals(1)
+    .sortBy([new TableSortByFieldStateBuilder().displayName('completeness').desc(false)]);
+  return withSiteNames(hideColumns(colouredColumn(panel, 'completeness'), ['Time']), ctx.sites);
 }
 
 function completenessStat() {
@@ -102,14 +104,12 @@ function completenessStat() {
 }
 
 export function silentDevicesTable(ctx: BuildContext) {
-  return withSiteNames(
-    hideColumns(table(
-      `Devices without data for ${SILENT_AFTER}`,
-      `Devices that reported in the last ${KNOWN_DEVICES_LOOKBACK} (daily rollups) but sent no reading in the last ${SILENT_AFTER}: the no-data time of the alert rule "ops.device.offline".`,
-      [influx(silentDevices(locationFilter(), SILENT_AFTER, KNOWN_DEVICES_LOOKBACK), { format: 'table' })],
-    ), ['Time', 'readings']),
-    ctx.sites,
+  const panel = table(
+    `Devices without data for ${SILENT_AFTER}`,
+    `Devices that sent readings in the last ${KNOWN_DEVICES_LOOKBACK} but none in the last ${SILENT_AFTER}: the no-data time of the alert rule "ops.device.offline".`,
+    [influx(silentDevices(locationFilter(), SILENT_AFTER, KNOWN_DEVICES_LOOKBACK), { format: 'table' })],
   );
+  return withSiteNames(hideColumns(panel, ['Time', 'readings']), ctx.sites);
 }
 
 function silentDevicesStat() {

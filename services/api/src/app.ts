@@ -4,6 +4,7 @@ import { alertRepository, type AlertRepository, type StateStore, type TelemetryS
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { consoleApiRoutes, consoleStaticRoutes, type ConsoleOptions } from './console/index.ts';
 import { ApiError, frameworkErrorHandler } from './errors.ts';
 import { authenticateHook, cityScopeHook, installAuthDecorators } from './plugins/auth.ts';
 import { registerDocs } from './plugins/docs.ts';
@@ -60,6 +61,8 @@ export interface CreateApiOptions {
   logger?: Logger | undefined;
   /** alert lifecycle store (default: the alert tables of the StateStore) */
   alerts?: AlertRepository | undefined;
+  /** the operator console served at / (services/api/src/console): map tiles, live alert polling */
+  console?: ConsoleOptions | undefined;
   /** announces device changes to the broker (default: nobody listens) */
   registryEvents?: RegistryEvents | undefined;
   /** CORS for the authenticated API; default: no cross-origin access */
@@ -142,6 +145,7 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
   await registerDocs(app, API_VERSION);
 
   await app.register(systemRoutes, { state, telemetry, metrics });
+  await app.register(consoleStaticRoutes, { settings: options.console, now });
 
   await app.register(
     async (open) => {
@@ -181,6 +185,7 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
       // ---- assessment registration point (services/api/src/assessment, another engineer) ----
       // await v1.register(assessmentRoutes, { telemetry, state });
       await v1.register(alertRoutes, { state, alerts: options.alerts ?? alertRepository(state), now });
+      await v1.register(consoleApiRoutes, { state, telemetry, now, alerts: options.alerts, alertPollIntervalMs: options.console?.alertPollIntervalMs });
     },
     { prefix: '/v1' },
   );

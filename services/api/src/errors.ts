@@ -144,6 +144,8 @@ function issueToFieldError(context: string, issue: ValidationIssue): ProblemFiel
     message = `must be of type ${params.type}`;
   } else if (issue.keyword === 'pattern' && params.pattern === ID_PATTERN_SOURCE) {
     message = "must be an id: 1-64 characters a-z, 0-9, '-' and '_', starting with a letter or digit";
+  } else if (issue.keyword === 'pattern' && params.pattern === '^[^\\u0000]*$') {
+    message = 'must not contain a NUL character (U+0000)';
   } else if (issue.keyword === 'minProperties') {
     message = 'must name at least one field to change';
   }

@@ -2,6 +2,9 @@ import { DAY_MS } from '@mueang/core';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, KEYS, NOW, type Fixture, type KeyName } from './fixtures.ts';
+import { EXAMPLES, type RouteExample as Example } from './route-examples/index.ts';
+
+const JSON_TYPE = /^application\/json/;
 
 /**
  * Every route of the OpenAPI document, walked generically: happy path, no key, a key below the
@@ -9,69 +12,6 @@ import { createFixture, KEYS, NOW, type Fixture, type KeyName } from './fixtures
  * parameter. A route missing from EXAMPLES fails the first test, so a new route cannot be
  * forgotten.
  */
-
-interface Example {
-  as?: KeyName;
-  params?: Record<string, string>;
-  query?: Record<string, string>;
-  body?: Record<string, unknown>;
-  status: number;
-  contentType?: RegExp;
-}
-
-const JSON_TYPE = /^application\/json/;
-const from = '2025-03-10T11:00:00+07:00';
-
-export const EXAMPLES: Record<string, Example> = {
-  'GET /health': { status: 200 },
-  'GET /metrics': { status: 200, contentType: /^text\/plain/ },
-  'GET /open/v1/cities': { status: 200 },
-  'GET /open/v1/{city}/stations': { params: { city: 'cnx' }, status: 200 },
-  'GET /open/v1/{city}/latest': { params: { city: 'cnx' }, query: { domain: 'air' }, status: 200 },
-  'GET /open/v1/{city}/aqi': { params: { city: 'cnx' }, status: 200 },
-  'GET /open/v1/{city}/daily': { params: { city: 'cnx' }, query: { domain: 'air', params: 'pm25', from: '2025-03-08', to: '2025-03-10' }, status: 200 },
-  'GET /v1/me': { as: 'viewerCnx', status: 200 },
-  'POST /v1/keys': { as: 'adminAll', body: { name: 'matrix key', role: 'viewer', cityId: 'scratch' }, status: 201 },
-  'GET /v1/keys': { as: 'adminAll', status: 200 },
-  'DELETE /v1/keys/{keyId}': { as: 'adminAll', params: { keyId: 'key-revoked' }, status: 200 },
-  'GET /v1/cities': { as: 'viewerCnx', status: 200 },
-  'POST /v1/cities': { as: 'adminAll', body: { id: 'scratch2', name: 'Scratch Two' }, status: 201 },
-  'GET /v1/cities/{city}': { as: 'viewerCnx', params: { city: 'cnx' }, status: 200 },
-  'PATCH /v1/cities/{city}': { as: 'adminAll', params: { city: 'scratch' }, body: { name: 'Scratch renamed' }, status: 200 },
-  'GET /v1/cities/{city}/sites': { as: 'viewerCnx', params: { city: 'cnx' }, status: 200 },
-  'POST /v1/cities/{city}/sites': { as: 'operatorAll', params: { city: 'scratch' }, body: { id: 'scratch-s2', name: 'Second site', lat: 18.1, lon: 98.1 }, status: 201 },
-  'GET /v1/cities/{city}/sites/{site}': { as: 'viewerCnx', params: { city: 'cnx', site: 'cnx-s1' }, status: 200 },
-  'PATCH /v1/cities/{city}/sites/{site}': { as: 'operatorAll', params: { city: 'scratch', site: 'scratch-s1' }, body: { name: 'Renamed site', kind: 'park' }, status: 200 },
-  'GET /v1/cities/{city}/devices': { as: 'viewerCnx', params: { city: 'cnx' }, query: { domain: 'air', status: 'active', site: 'cnx-s1' }, status: 200 },
-  'POST /v1/cities/{city}/devices': { as: 'operatorAll', params: { city: 'scratch' }, body: { id: 'scr-new', siteId: 'scratch-s1', domain: 'air', kind: 'aq-station', name: 'New' }, status: 201 },
-  'GET /v1/cities/{city}/devices/{device}': { as: 'viewerCnx', params: { city: 'cnx', device: 'cnx-aq1' }, status: 200 },
-  'PATCH /v1/cities/{city}/devices/{device}': { as: 'operatorAll', params: { city: 'scratch', device: 'scr-upd' }, body: { name: 'Updated sonde', kind: 'sonde-x2', siteId: 'scratch-s1' }, status: 200 },
-  'POST /v1/cities/{city}/devices/{device}/rotate': { as: 'operatorAll', params: { city: 'scratch', device: 'scr-rot' }, status: 200 },
-  'POST /v1/cities/{city}/devices/{device}/revoke': { as: 'operatorAll', params: { city: 'scratch', device: 'scr-rev' }, status: 200 },
-  'POST /v1/cities/{city}/devices/{device}/reactivate': { as: 'adminAll', params: { city: 'scratch', device: 'scr-react' }, status: 200 },
-  'GET /v1/cities/{city}/alerts': {
-    as: 'viewerCnx',
-    params: { city: 'cnx' },
-    query: { state: 'active', acknowledged: 'false', severity: 'major', domain: 'air', device: 'cnx-aq1', site: 'cnx-s1', rule: 'air.pm25.24h', from: '2025-03-09', to: '2025-03-11', limit: '10' },
-    status: 200,
-  },
-  'GET /v1/cities/{city}/alerts/{alertId}': { as: 'viewerCnx', params: { city: 'cnx', alertId: 'al-cnx-pm25' }, status: 200 },
-  'POST /v1/cities/{city}/alerts/{alertId}/acknowledge': { as: 'operatorCnx', params: { city: 'cnx', alertId: 'al-cnx-offline' }, body: { note: 'sonde back online' }, status: 200 },
-  'POST /v1/cities/{city}/alerts/{alertId}/assign': { as: 'operatorCnx', params: { city: 'cnx', alertId: 'al-cnx-pm25' }, body: { assignee: 'Somchai (PCD 1)', note: 'check the station' }, status: 200 },
-  'GET /v1/cities/{city}/dead-letters': { as: 'viewerCnx', params: { city: 'cnx' }, query: { device: 'cnx-aq1', reason: 'value.out_of_range', limit: '10', from: '2025-03-09' }, status: 200 },
-  'GET /v1/cities/{city}/readings': { as: 'viewerCnx', params: { city: 'cnx' }, query: { domain: 'air', device: 'cnx-aq1', site: 'cnx-s1', from, to: '2025-03-10T12:00:00+07:00', params: 'pm25', limit: '10' }, status: 200 },
-  'GET /v1/cities/{city}/readings/aggregate': {
-    as: 'viewerCnx',
-    params: { city: 'cnx' },
-    query: { domain: 'air', window: '1h', fn: 'mean', groupBy: 'site', params: 'pm25', from: '2025-03-10', to: '2025-03-10T12:00:00+07:00', site: 'cnx-s1', device: 'cnx-aq1' },
-    status: 200,
-  },
-  'GET /v1/cities/{city}/latest': { as: 'viewerCnx', params: { city: 'cnx' }, query: { domain: 'air', device: 'cnx-aq1', site: 'cnx-s1' }, status: 200 },
-  'GET /v1/cities/{city}/aqi': { as: 'viewerCnx', params: { city: 'cnx' }, query: { at: '2025-03-10T12:00:00+07:00' }, status: 200 },
-  'GET /v1/cities/{city}/completeness': { as: 'viewerCnx', params: { city: 'cnx' }, query: { domain: 'water', params: 'pH', device: 'cnx-wq1', site: 'cnx-river', expectedIntervalS: '900', from: '2025-03-09T12:00:00+07:00' }, status: 200 },
-  'GET /v1/cities/{city}/export/readings.csv': { as: 'viewerCnx', params: { city: 'cnx' }, query: { domain: 'air', device: 'cnx-aq1', site: 'cnx-s1', params: 'pm25,pm10', from, limit: '5' }, status: 200, contentType: /^text\/csv/ },
-  'GET /v1/cities/{city}/export/ngsi-ld': { as: 'viewerCnx', params: { city: 'cnx' }, query: { domain: 'air', device: 'cnx-aq1', site: 'cnx-s1', from, limit: '3' }, status: 200, contentType: /^application\/ld\+json/ },
-};
 
 interface Operation {
   key: string;
@@ -177,7 +117,16 @@ describe('route matrix (OpenAPI document walked; PGlite + DuckDB)', () => {
   it('answers the happy path of every route', async () => {
     for (const op of operations) {
       const ex = EXAMPLES[op.key] as Example;
-      const res = await f.call({ method: op.method as 'GET', url: buildUrl(op.path, ex.params, ex.query), as: ex.as, ...(ex.body ? { payload: ex.body } : {}) });
+      const request = { method: op.method as 'GET', url: buildUrl(op.path, ex.params, ex.query), as: ex.as, ...(ex.headers ? { headers: ex.headers } : {}), ...(ex.body ? { payload: ex.body } : {}) };
+      if (ex.stream) {
+        // an endless response: read its status and headers, then hang up
+        const res = await f.call({ ...request, payloadAsStream: true });
+        expect(res.statusCode, op.key).toBe(ex.status);
+        expect(res.headers['content-type'], op.key).toMatch(ex.contentType ?? JSON_TYPE);
+        res.stream().destroy();
+        continue;
+      }
+      const res = await f.call(request);
       expect(res.statusCode, `${op.key}: ${res.body.slice(0, 300)}`).toBe(ex.status);
       expect(res.headers['content-type'], op.key).toMatch(ex.contentType ?? JSON_TYPE);
     }

@@ -20,6 +20,12 @@ const shape = {
   /** days of raw readings kept (rollups are kept forever); unset = keep everything */
   RETENTION_RAW_DAYS: z.coerce.number({ error: 'RETENTION_RAW_DAYS must be a number of days' }).int().min(2, 'RETENTION_RAW_DAYS must be at least 2 (rollups are computed from raw readings)').optional(),
   RETENTION_DEAD_LETTER_DAYS: z.coerce.number({ error: 'RETENTION_DEAD_LETTER_DAYS must be a number of days' }).int().min(1).optional(),
+  /** admin API key; unset = generated at the first start into DATA_DIR/admin-key.txt */
+  API_ADMIN_KEY: z.string().min(24, 'API_ADMIN_KEY must be at least 24 characters').optional(),
+  /** allowed origins for the authenticated API: comma-separated, or * */
+  CORS_ORIGINS: z.string().optional(),
+  /** JSON file for the alerts service: rules overrides, notify (notifiers, recipients, routes), engine */
+  ALERTS_CONFIG: z.string().min(1).optional(),
   LOG_LEVEL: logLevelVar,
 };
 

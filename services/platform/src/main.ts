@@ -17,14 +17,16 @@ try {
 const log = pino({ name: 'mueang', level: config.LOG_LEVEL, redact: ['password', '*.password', 'secret', '*.secret'] });
 try {
   const platform = await startPlatform(config, log);
-  const { mqtt, ws, http } = platform.addresses;
+  const { mqtt, ws, http, console: consoleUrl, docs } = platform.addresses;
   process.stdout.write(
     [
       '',
       'Mueang platform is running',
       `  MQTT            ${mqtt}`,
       `  MQTT WebSocket  ${ws ?? 'off'}`,
-      `  HTTP            ${http}   (health: ${http}/health, metrics: ${http}/metrics)`,
+      `  Console         ${consoleUrl}`,
+      `  API docs        ${docs}   (health: ${http}/health, metrics: ${http}/metrics)`,
+      `  admin API key   ${config.API_ADMIN_KEY ? '(API_ADMIN_KEY)' : `${config.dataDir}/admin-key.txt`}`,
       `  data            ${config.dataDir}`,
       platform.demo ? `  simulator       ${platform.demo.fleet.devices.length} devices in ${platform.demo.fleet.cities.map((c) => c.name).join(', ')}; credentials in ${config.dataDir}/sim-credentials.json` : '  simulator       off',
       'Press Ctrl-C to stop.',

@@ -1,11 +1,15 @@
+import { createNotificationDispatcher, loadAlertsConfig, startAlertsService, type AlertsService, type NotificationDispatcher } from '@mueang/alerts';
+import { createApi, MqttRegistryEvents } from '@mueang/api';
 import { createBroker, type BrokerHandle } from '@mueang/broker';
 import { generateSecret } from '@mueang/core';
 import { startIngest, type Ingest } from '@mueang/ingest';
-import { describeStore, startStatusServer, type StatusServer } from '@mueang/runtime';
-import { openStateStore, openTelemetryStore, type StateStore, type TelemetryStore } from '@mueang/storage';
+import { describeStore } from '@mueang/runtime';
+import { alertRepository, openStateStore, openTelemetryStore, type StateStore, type TelemetryStore } from '@mueang/storage';
+import type { FastifyInstance } from 'fastify';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import type { PlatformConfig } from './config.ts';
 import { startDemo, type Demo } from './demo.ts';
 
@@ -14,18 +18,32 @@ export interface Platform {
   ingest: Ingest;
   state: StateStore;
   telemetry: TelemetryStore;
-  http: StatusServer;
+  alerts: AlertsService;
+  api: FastifyInstance;
   demo: Demo | null;
-  addresses: { mqtt: string; ws: string | null; http: string };
+  /** the admin API key of this installation (API_ADMIN_KEY, or generated at first start into DATA_DIR/admin-key.txt) */
+  adminKey: string;
+  addresses: { mqtt: string; ws: string | null; http: string; console: string; docs: string };
   stop(): Promise<void>;
 }
 
 /** The service account the in-process services use on the broker. */
 export const PLATFORM_ACCOUNT = 'platform';
 
+/** API_ADMIN_KEY, or a key generated at the first start and kept in DATA_DIR/admin-key.txt (0600) */
+function adminKeyOf(config: PlatformConfig): string {
+  if (config.API_ADMIN_KEY) return config.API_ADMIN_KEY;
+  const file = path.join(config.dataDir, 'admin-key.txt');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const key = `mk_admin_${generateSecret()}`;
+  fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
 /**
- * Every service in one process (the `npm start` demo and small sites): broker, ingest and the
- * simulator, on the stores the configuration names (embedded DuckDB + PGlite by default).
+ * Every service in one process (the `npm start` demo and small sites): broker, ingest, alerts, the
+ * API with the console, and the simulator, on the stores the configuration names (embedded DuckDB
+ * + PGlite by default). All services share one metrics registry, served by the API at /metrics.
  */
 export async function startPlatform(config: PlatformConfig, log: Logger): Promise<Platform> {
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -44,7 +62,10 @@ export async function startPlatform(config: PlatformConfig, log: Logger): Promis
     log.info({ state: describeStore(config.state), telemetry: describeStore(config.telemetry) }, 'stores open');
 
     const password = config.SERVICE_PASSWORD ?? generateSecret();
+    const metrics = new Registry();
+    const alertsConfig = loadAlertsConfig(config.ALERTS_CONFIG);
     const broker = await createBroker({
+      metricsRegistry: metrics,
       registry: state,
       serviceAccounts: [{ username: PLATFORM_ACCOUNT, password }],
       host: config.HOST,
@@ -59,6 +80,7 @@ export async function startPlatform(config: PlatformConfig, log: Logger): Promis
       mqtt: { url: broker.url, username: PLATFORM_ACCOUNT, password },
       store: telemetry,
       registry: state,
+      metricsRegistry: metrics,
       journalDir: path.join(config.dataDir, 'journal'),
       retention: {
         ...(config.RETENTION_RAW_DAYS !== undefined ? { rawDays: config.RETENTION_RAW_DAYS } : {}),
@@ -68,17 +90,53 @@ export async function startPlatform(config: PlatformConfig, log: Logger): Promis
     });
     stopStack.push(() => ingest.stop());
 
-    const http = await startStatusServer({
-      host: config.HOST,
-      port: config.HTTP_PORT,
-      registries: [broker.metrics, ingest.metrics],
-      sources: [
-        { name: 'broker', health: () => broker.health() },
-        { name: 'ingest', health: () => ingest.health() },
-        { name: 'telemetryStore', health: async () => ({ ok: await telemetry.ping() }) },
-      ],
+    let notifications: NotificationDispatcher | null = null;
+    if (alertsConfig.notify) {
+      notifications = await createNotificationDispatcher({ notify: alertsConfig.notify, repository: alertRepository(state), logger: log, metricsRegistry: metrics, refreshMs: alertsConfig.engine.routingRefreshMs });
+      const running = notifications;
+      stopStack.push(() => running.close({ timeoutMs: 10_000 }).then(() => undefined));
+    }
+    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+    const alerts = await startAlertsService({
+      mqttUrl: broker.url,
+      mqttUsername: PLATFORM_ACCOUNT,
+      mqttPassword: password,
+      state,
+      telemetry,
+      dispatcher: notifications?.dispatcher ?? null,
+      logger: log,
+      metricsRegistry: metrics,
+      rules: alertsConfig.rules,
+      tickIntervalMs: alertsConfig.engine.tickIntervalMs,
+      evaluationSpacingMs: alertsConfig.engine.evaluationSpacingMs,
+      consoleBaseUrl: alertsConfig.engine.consoleBaseUrl ?? `http://${host}:${config.HTTP_PORT}`,
     });
-    stopStack.push(() => http.close());
+    stopStack.push(() => alerts.stop());
+
+    const registryEvents = new MqttRegistryEvents({ url: broker.url, username: PLATFORM_ACCOUNT, password, logger: log });
+    stopStack.push(async () => registryEvents.close?.());
+    const adminKey = adminKeyOf(config);
+    const api = await createApi({
+      state,
+      telemetry,
+      logger: log.child({ component: 'api' }),
+      registryEvents,
+      metricsRegistry: metrics,
+      bootstrapAdminKey: adminKey,
+      mqttPublicUrl: broker.url.replace('127.0.0.1', host),
+      cors: config.CORS_ORIGINS ? { origins: config.CORS_ORIGINS === '*' ? '*' : config.CORS_ORIGINS.split(',').map((o) => o.trim()) } : false,
+    });
+    try {
+      await api.listen({ host: config.HOST, port: config.HTTP_PORT });
+    } catch (err) {
+      await api.close();
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`HTTP port ${config.HTTP_PORT} is already in use (set HTTP_PORT to a free port)`);
+      throw err;
+    }
+    stopStack.push(() => api.close());
+    const address = api.server.address();
+    const httpPort = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
+    const httpUrl = `http://${host}:${httpPort}`;
 
     let demo: Demo | null = null;
     if (config.SIMULATOR) {
@@ -88,15 +146,16 @@ export async function startPlatform(config: PlatformConfig, log: Logger): Promis
       stopStack.push(() => running.stop());
     }
 
-    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
     return {
       broker,
       ingest,
       state,
       telemetry,
-      http,
+      alerts,
+      api,
       demo,
-      addresses: { mqtt: broker.url.replace('127.0.0.1', host), ws: broker.wsUrl?.replace('127.0.0.1', host) ?? null, http: `http://${host}:${http.port}` },
+      adminKey,
+      addresses: { mqtt: broker.url.replace('127.0.0.1', host), ws: broker.wsUrl?.replace('127.0.0.1', host) ?? null, http: httpUrl, console: `${httpUrl}/`, docs: `${httpUrl}/docs` },
       stop: stopAll,
     };
   } catch (err) {

@@ -49,10 +49,19 @@ describe('the platform in one process (npm start)', () => {
     try {
       expect(platform.demo?.fleet.devices).toHaveLength(36);
       const health = await (await fetch(`${platform.addresses.http}/health`)).json();
-      expect(health).toMatchObject({ ok: true, broker: { ok: true }, ingest: { mqttConnected: true } });
+      expect(health).toMatchObject({ status: 'ok', stores: { state: { ok: true }, telemetry: { ok: true } } });
+      expect(platform.broker.health().ok).toBe(true);
+      expect(platform.ingest.health().mqttConnected).toBe(true);
+      expect(platform.alerts.health().mqttConnected).toBe(true);
+      // the API answers with the installation's admin key, and refuses without one
+      expect((await fetch(`${platform.addresses.http}/v1/cities`)).status).toBe(401);
+      const cities = await fetch(`${platform.addresses.http}/v1/cities`, { headers: { authorization: `Bearer ${platform.adminKey}` } });
+      expect(cities.status).toBe(200);
+      expect(JSON.stringify(await cities.json())).toContain('cnx');
       const metrics = await (await fetch(`${platform.addresses.http}/metrics`)).text();
       expect(metrics).toContain('mueang_ingest_messages_total');
       expect(metrics).toContain('mueang_broker_connected_clients');
+      expect(metrics).toContain('mueang_alerts_');
       // a day of one-minute history for every device
       await platform.ingest.flush();
       const air = await platform.telemetry.queryRaw({ domain: 'air', device: 'cnx-air-001', from: Date.now() - 2 * 86_400_000, to: Date.now() + 60_000 });
@@ -104,7 +113,8 @@ describe('the platform in one process (npm start)', () => {
     while (!out.includes('Press Ctrl-C to stop.') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
     expect(out).toMatch(/MQTT\s+mqtt:\/\/127\.0\.0\.1:\d+/);
     expect(out).toMatch(/MQTT WebSocket\s+ws:\/\/127\.0\.0\.1:\d+\/mqtt/);
-    expect(out).toMatch(/HTTP\s+http:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toMatch(/Console\s+http:\/\/127\.0\.0\.1:\d+\//);
+    expect(out).toMatch(/API docs\s+http:\/\/127\.0\.0\.1:\d+\/docs/);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -5,6 +5,7 @@ import { computeEnergy, referencePeriod } from './energy.ts';
 import { computeMonitoring } from './monitoring.ts';
 import { certificationRules, kpiScore, meetsTarget, missingToPass, overallScore, scoreDimensions } from './score.ts';
 import { planHourlyNeeds, type HourlyNeed } from './station-days.ts';
+import type { RollupRow } from '../types.ts';
 import type { AssessmentInput, AssessmentPeriod, CityAssessment, CityDay, KpiCatalog, KpiDefinition, KpiId, KpiValue } from './types.ts';
 import type { KpiOutcome } from './values.ts';
 import { computeWaste } from './waste.ts';
@@ -27,8 +28,33 @@ export function energyReferencePeriod(input: Pick<AssessmentInput, 'period'>, ca
   return periodDays(ref).ok ? ref : null;
 }
 
+export interface PreparedAssessment {
+  context: AssessmentContext;
+  /** the hourly rollups to load before completeAssessment */
+  needs: HourlyNeed[];
+}
+
+/**
+ * First step of an assessment from the stores: index the daily rollups and say which hourly ones are needed.
+ * The input's energyReference and alerts may still be set on `input` afterwards; they are read when completing.
+ */
+export function prepareAssessment(input: AssessmentInput, catalog: KpiCatalog): PreparedAssessment {
+  const context = new AssessmentContext(input, catalog);
+  return { context, needs: planHourlyNeeds(context) };
+}
+
+/** Second step: add the hourly rollups that were asked for and assess. */
+export function completeAssessment(prepared: PreparedAssessment, hourly: readonly RollupRow[]): CityAssessment {
+  prepared.context.addHourly(hourly);
+  return assessContext(prepared.context);
+}
+
 export function assessCity(input: AssessmentInput, catalog: KpiCatalog): CityAssessment {
-  const ctx = new AssessmentContext(input, catalog);
+  return assessContext(new AssessmentContext(input, catalog));
+}
+
+function assessContext(ctx: AssessmentContext): CityAssessment {
+  const { input, catalog } = ctx;
   const air = computeAir(ctx);
   const water = computeWater(ctx);
   const waste = computeWaste(ctx);

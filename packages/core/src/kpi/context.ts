@@ -5,7 +5,7 @@
 import { MIN_COMPLETENESS } from '../standards/project-choices.ts';
 import { parseStandardsDate } from '../standards/dates.ts';
 import { DAY_MS, HOUR_MS, bangkokDate, bangkokDateStart, bangkokDayStart } from '../time.ts';
-import type { Domain, RollupRow } from '../types.ts';
+import { DOMAINS, type Domain, type RollupRow } from '../types.ts';
 import type { AssessmentDevice, AssessmentInput, AssessmentPeriod, KpiCatalog } from './types.ts';
 
 export interface PeriodDay {
@@ -48,16 +48,15 @@ export function requiredCount(expected: number): number {
   return Math.max(1, Math.ceil(MIN_COMPLETENESS * expected - 1e-9));
 }
 
-function key(device: string, param: string): string {
-  return `${device}\u0000${param}`;
-}
+/** device -> param -> start -> row: nested maps, no key strings built per look-up (the hot path of an assessment) */
+type RowIndex = Map<string, Map<string, Map<number, RollupRow>>>;
 
 export class AssessmentContext {
   readonly days: PeriodDay[];
   readonly fromMs: number;
   readonly toMs: number;
-  private readonly daily = new Map<string, Map<number, RollupRow>>();
-  private readonly hourly = new Map<string, Map<number, RollupRow>>();
+  private readonly daily: RowIndex = new Map();
+  private readonly hourly: RowIndex = new Map();
   /** device -> first day start with any daily row */
   private readonly firstData = new Map<string, number>();
   /** device -> day starts with any daily row */
@@ -74,12 +73,15 @@ export class AssessmentContext {
     const period = periodDays(input.period);
     if (!period.ok) throw new RangeError(`period.${period.field}: ${period.message}`);
     this.days = period.days;
+    const perDomain = (f: (d: Domain) => number) => Object.fromEntries(DOMAINS.map((d) => [d, f(d)])) as Record<Domain, number>;
+    this.requiredDay = perDomain((d) => requiredCount(this.expectedPerDay(d)));
+    this.requiredHour = perDomain((d) => requiredCount(this.expectedPerHour(d)));
     this.fromMs = period.fromMs;
     this.toMs = period.toMs;
     for (const row of input.daily) {
       if (row.period !== '1d' || row.start < this.fromMs || row.start >= this.toMs) continue;
       const start = bangkokDayStart(row.start);
-      index(this.daily, key(row.device, row.param), start, row);
+      index(this.daily, row.device, row.param, start, row);
       const first = this.firstData.get(row.device);
       if (first === undefined || start < first) this.firstData.set(row.device, start);
       let days = this.reportingDays.get(row.device);
@@ -93,8 +95,13 @@ export class AssessmentContext {
       counts.set(start, Math.max(counts.get(start) ?? 0, row.count));
     }
     for (const row of input.hourly) {
-      if (row.period === '1h') index(this.hourly, key(row.device, row.param), row.start, row);
+      if (row.period === '1h') index(this.hourly, row.device, row.param, row.start, row);
     }
+  }
+
+  /** index hourly rollups loaded after the context was made (the ones planHourlyNeeds asked for) */
+  addHourly(rows: readonly RollupRow[]): void {
+    for (const row of rows) if (row.period === '1h') index(this.hourly, row.device, row.param, row.start, row);
   }
 
   /** registered devices of a domain, by id */
@@ -112,22 +119,35 @@ export class AssessmentContext {
   }
 
   dayRow(device: string, param: string, dayStart: number): RollupRow | undefined {
-    return this.daily.get(key(device, param))?.get(dayStart);
+    return this.daily.get(device)?.get(param)?.get(dayStart);
   }
 
   /** the day's row when it holds at least 75 % of the expected readings (project choice "completeness") */
   validDay(device: AssessmentDevice, param: string, dayStart: number): RollupRow | undefined {
     const row = this.dayRow(device.id, param, dayStart);
-    return row && row.count >= requiredCount(this.expectedPerDay(device.domain)) ? row : undefined;
+    return row && row.count >= this.requiredDay[device.domain] ? row : undefined;
   }
 
+  private readonly requiredDay: Record<Domain, number>;
+  private readonly requiredHour: Record<Domain, number>;
+
   hourRow(device: string, param: string, hourStart: number): RollupRow | undefined {
-    return this.hourly.get(key(device, param))?.get(hourStart);
+    return this.hourly.get(device)?.get(param)?.get(hourStart);
+  }
+
+  /** the hourly rows of one device and parameter by hour start, for loops over many hours */
+  hourRows(device: string, param: string): ReadonlyMap<number, RollupRow> | undefined {
+    return this.hourly.get(device)?.get(param);
+  }
+
+  /** whether an hourly row holds at least 75 % of the readings expected in an hour */
+  hourIsValid(domain: Domain, row: RollupRow | undefined): row is RollupRow {
+    return row !== undefined && row.count >= this.requiredHour[domain];
   }
 
   validHour(device: AssessmentDevice, param: string, hourStart: number): RollupRow | undefined {
     const row = this.hourRow(device.id, param, hourStart);
-    return row && row.count >= requiredCount(this.expectedPerHour(device.domain)) ? row : undefined;
+    return row && row.count >= this.requiredHour[device.domain] ? row : undefined;
   }
 
   reports(device: string, param: string): boolean {
@@ -165,8 +185,10 @@ export class AssessmentContext {
   }
 }
 
-function index(map: Map<string, Map<number, RollupRow>>, k: string, start: number, row: RollupRow): void {
-  let byStart = map.get(k);
-  if (!byStart) map.set(k, (byStart = new Map()));
+function index(map: RowIndex, device: string, param: string, start: number, row: RollupRow): void {
+  let byParam = map.get(device);
+  if (!byParam) map.set(device, (byParam = new Map()));
+  let byStart = byParam.get(param);
+  if (!byStart) byParam.set(param, (byStart = new Map()));
   byStart.set(start, row);
 }

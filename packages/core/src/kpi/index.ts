@@ -4,5 +4,5 @@ export { AssessmentContext, periodDays, requiredCount, MAX_PERIOD_DAYS, type Per
 export { AQI_STANDARD_IDS, NOISE_STANDARD_ID, leqUpperBound, type HourlyNeed } from './station-days.ts';
 export { referencePeriod } from './energy.ts';
 export * from './score.ts';
-export { assessCity, hourlyNeeds, energyReferencePeriod } from './assess.ts';
+export { assessCity, hourlyNeeds, energyReferencePeriod, prepareAssessment, completeAssessment, type PreparedAssessment } from './assess.ts';
 export * from './national.ts';

@@ -40,6 +40,19 @@ export type PollutantDay =
   /** the hourly rows did not hold enough data for any window */
   | { state: 'hours-insufficient'; standard: Standard };
 
+const AVERAGING_BY_DAY = new Map<string, Record<AqiPollutant, number>>();
+
+/** averaging window of each AQI pollutant in the table in force on a day (memoised: the tables never change) */
+function averagingOn(date: string): Record<AqiPollutant, number> {
+  let averaging = AVERAGING_BY_DAY.get(date);
+  if (!averaging) {
+    const rows = aqiTableFor(date).rows;
+    averaging = Object.fromEntries(AQI_POLLUTANTS.map((p) => [p, rows[p].averagingMs])) as Record<AqiPollutant, number>;
+    AVERAGING_BY_DAY.set(date, averaging);
+  }
+  return averaging;
+}
+
 function isPm(pollutant: AqiPollutant): boolean {
   return pollutant === 'pm25' || pollutant === 'pm10';
 }
@@ -49,7 +62,7 @@ export function pollutantDay(ctx: AssessmentContext, device: AssessmentDevice, p
   if (!row) return { state: 'missing' };
   const standard = standardOn(AQI_STANDARD_IDS[pollutant], day.date);
   if (isPm(pollutant)) return { state: 'value', value: row.mean, standard };
-  const averagingMs = aqiTableFor(day.date).rows[pollutant].averagingMs;
+  const averagingMs = averagingOn(day.date)[pollutant];
   let bound = row.max;
   if (averagingMs > HOUR_MS) {
     // windows ending early in the day reach back into the previous day
@@ -67,15 +80,23 @@ export function pollutantDay(ctx: AssessmentContext, device: AssessmentDevice, p
 function highestWindowMean(ctx: AssessmentContext, device: AssessmentDevice, param: string, day: PeriodDay, averagingMs: number): number | undefined {
   const hours = Math.round(averagingMs / HOUR_MS);
   const need = requiredCount(hours);
+  const rows = ctx.hourRows(device.id, param);
+  if (!rows) return undefined;
+  // hourly means from (hours - 1) hours before the day to its last hour; NaN where an hour is missing or incomplete
+  const first = day.start - (hours - 1) * HOUR_MS;
+  const means: number[] = [];
+  for (let i = 0; i < 24 + hours - 1; i += 1) {
+    const row = rows.get(first + i * HOUR_MS);
+    means.push(ctx.hourIsValid(device.domain, row) ? row.mean : Number.NaN);
+  }
   let best: number | undefined;
-  for (let i = 0; i < 24; i += 1) {
-    const lastHour = day.start + i * HOUR_MS;
+  for (let end = hours - 1; end < means.length; end += 1) {
     let sum = 0;
     let n = 0;
-    for (let h = 0; h < hours; h += 1) {
-      const row = ctx.validHour(device, param, lastHour - h * HOUR_MS);
-      if (row) {
-        sum += row.mean;
+    for (let k = end - hours + 1; k <= end; k += 1) {
+      const v = means[k] as number;
+      if (!Number.isNaN(v)) {
+        sum += v;
         n += 1;
       }
     }
@@ -112,9 +133,10 @@ export function noiseDay(ctx: AssessmentContext, device: AssessmentDevice, day: 
   if (mode === 'plan') return { state: 'needs-hours', from: day.start, to: day.start + DAY_MS };
   let energy = 0;
   let n = 0;
+  const rows = ctx.hourRows(device.id, 'noise');
   for (let i = 0; i < 24; i += 1) {
-    const hour = ctx.validHour(device, 'noise', day.start + i * HOUR_MS);
-    if (hour) {
+    const hour = rows?.get(day.start + i * HOUR_MS);
+    if (ctx.hourIsValid(device.domain, hour)) {
       energy += 10 ** (hour.mean / 10);
       n += 1;
     }
@@ -126,11 +148,12 @@ export function noiseDay(ctx: AssessmentContext, device: AssessmentDevice, day: 
     : { state: 'exceeds', standard, leq: roundHalfUp(leq, 2), decidedBy: 'hours' };
 }
 
-/** A range of hourly rollups the assessment needs for one device and parameter. */
+/** A range of hourly rollups the assessment needs for one device. */
 export interface HourlyNeed {
   device: string;
   domain: Domain;
-  param: string;
+  /** the parameters to read, sorted */
+  params: string[];
   /** inclusive, epoch ms */
   from: number;
   /** exclusive, epoch ms */
@@ -142,30 +165,37 @@ const MERGE_GAP_MS = 2 * DAY_MS;
 
 /**
  * The hourly rollups an assessment needs beyond the daily ones: device-days whose daily statistics cannot decide a
- * gas (O3, CO, NO2, SO2) against its standard or noise against Leq 24 h. Merged per device and parameter, sorted.
+ * gas (O3, CO, NO2, SO2) against its standard or noise against Leq 24 h. Merged per device and parameter, in device
+ * then parameter then time order.
  */
 export function planHourlyNeeds(ctx: AssessmentContext): HourlyNeed[] {
-  const raw: HourlyNeed[] = [];
+  const merged: HourlyNeed[] = [];
   for (const device of ctx.devices('air')) {
+    const raw: Array<{ param: string; from: number; to: number }> = [];
     for (const pollutant of AQI_POLLUTANTS) {
       if (isPm(pollutant) || !ctx.reports(device.id, pollutant)) continue;
       for (const day of ctx.days) {
         const result = pollutantDay(ctx, device, pollutant, day, 'plan');
-        if (result.state === 'needs-hours') raw.push({ device: device.id, domain: 'air', param: pollutant, from: result.from, to: result.to });
+        if (result.state === 'needs-hours') raw.push({ param: pollutant, from: result.from, to: result.to });
       }
     }
     if (ctx.reports(device.id, 'noise')) {
       for (const day of ctx.days) {
         const result = noiseDay(ctx, device, day, 'plan');
-        if (result.state === 'needs-hours') raw.push({ device: device.id, domain: 'air', param: 'noise', from: result.from, to: result.to });
+        if (result.state === 'needs-hours') raw.push({ param: 'noise', from: result.from, to: result.to });
       }
     }
-  }
-  const merged: HourlyNeed[] = [];
-  for (const need of raw) {
-    const last = merged[merged.length - 1];
-    if (last && last.device === need.device && last.param === need.param && need.from <= last.to + MERGE_GAP_MS) last.to = Math.max(last.to, need.to);
-    else merged.push({ ...need });
+    // one range per parameter: reading another parameter's hours along would cost more rows than it saves queries
+    raw.sort((a, b) => (a.param < b.param ? -1 : a.param > b.param ? 1 : a.from - b.from));
+    let last: HourlyNeed | undefined;
+    for (const need of raw) {
+      if (last && last.params[0] === need.param && need.from <= last.to + MERGE_GAP_MS) {
+        last.to = Math.max(last.to, need.to);
+      } else {
+        last = { device: device.id, domain: 'air', params: [need.param], from: need.from, to: need.to };
+        merged.push(last);
+      }
+    }
   }
   return merged;
 }

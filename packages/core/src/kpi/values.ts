@@ -15,21 +15,29 @@ export interface KpiOutcome {
   details: Record<string, unknown>;
 }
 
+/** id -> day -> edition; the standards data never changes at run time, and look-ups by date parse the date */
+const EDITIONS = new Map<string, Map<string, Standard>>();
+
 /** The edition of a standard in force on a day; the shipped data covers every day since 1970 for the ids used here. */
 export function standardOn(id: string, date: string): Standard {
-  const standard = getStandard(id, date);
-  if (!standard) throw new Error(`standard "${id}" has no edition in force on ${date}`);
+  let byDay = EDITIONS.get(id);
+  if (!byDay) EDITIONS.set(id, (byDay = new Map()));
+  let standard = byDay.get(date);
+  if (!standard) {
+    standard = getStandard(id, date);
+    if (!standard) throw new Error(`standard "${id}" has no edition in force on ${date}`);
+    byDay.set(date, standard);
+  }
   return standard;
 }
 
 /** Counts the days each standard edition was used for. */
 export class StandardTally {
-  private readonly uses = new Map<string, { standard: Standard; days: Set<string> }>();
+  private readonly uses = new Map<Standard, { standard: Standard; days: Set<string> }>();
 
   add(standard: Standard, date: string): void {
-    const k = `${standard.id}@${standard.version}`;
-    let use = this.uses.get(k);
-    if (!use) this.uses.set(k, (use = { standard, days: new Set() }));
+    let use = this.uses.get(standard);
+    if (!use) this.uses.set(standard, (use = { standard, days: new Set() }));
     use.days.add(date);
   }
 
@@ -50,11 +58,18 @@ export class StandardTally {
 
 /** the statistic rounded as the standard is written, then compared (project choice "comparison-rounding") */
 export function withinLimit(value: number, standard: Standard): boolean {
+  const { max, min } = standard.limit;
+  // rounding moves a value by at most half a step: further than a step from the limit, it cannot change the verdict
+  const step = STEPS[standard.decimals] ?? 10 ** -standard.decimals;
+  if ((max === undefined || value < max - step) && (min === undefined || value > min + step)) return true;
+  if ((max !== undefined && value > max + step) || (min !== undefined && value < min - step)) return false;
   const rounded = roundHalfUp(value, standard.decimals);
-  if (standard.limit.max !== undefined && rounded > standard.limit.max) return false;
-  if (standard.limit.min !== undefined && rounded < standard.limit.min) return false;
+  if (max !== undefined && rounded > max) return false;
+  if (min !== undefined && rounded < min) return false;
   return true;
 }
+
+const STEPS = [1, 0.1, 0.01, 0.001, 0.0001];
 
 export function percent(part: number, whole: number): number {
   return whole > 0 ? roundHalfUp((part / whole) * 100, 2) : 0;

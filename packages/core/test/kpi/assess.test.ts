@@ -57,7 +57,7 @@ describe('noise from daily rollups, hourly only when needed', () => {
       row('1d', DAY, 'mixed', 'noise', levels(75, 12, 55)),
     ];
     const needs = hourlyNeeds(input(daily), HOURLY);
-    expect(needs).toEqual([{ device: 'mixed', domain: 'air', param: 'noise', from: DAY, to: DAY + 24 * HOUR_MS }]);
+    expect(needs).toEqual([{ device: 'mixed', domain: 'air', params: ['noise'], from: DAY, to: DAY + 24 * HOUR_MS }]);
     const hourly = levels(75, 12, 55).map((v, h) => row('1h', DAY + h * HOUR_MS, 'mixed', 'noise', [v]));
     const k = assessCity(input(daily, hourly), HOURLY).kpis.find((v) => v.id === 'noise.days-within-standard')!;
     expect(k.details).toMatchObject({ stationDaysValid: 4, stationDaysWithin: 2, decidedBy: { 'day-max': 1, 'day-mean': 1, 'upper-bound': 1, hours: 1 } });
@@ -74,7 +74,7 @@ describe('O3 8-hour means from hourly rollups', () => {
   it('needs 6 of the 8 hours of a window', () => {
     const daily = [row('1d', DAY, 'st', 'o3', [...Array(23).fill(20), 200]), row('1d', DAY, 'st', 'pm25', Array(24).fill(10))];
     const needs = hourlyNeeds(input(daily), HOURLY);
-    expect(needs).toEqual([{ device: 'st', domain: 'air', param: 'o3', from: DAY - 7 * HOUR_MS, to: DAY + 24 * HOUR_MS }]);
+    expect(needs).toEqual([{ device: 'st', domain: 'air', params: ['o3'], from: DAY - 7 * HOUR_MS, to: DAY + 24 * HOUR_MS }]);
     const hourlyFor = (present: number[]) => present.map((h) => row('1h', DAY + h * HOUR_MS, 'st', 'o3', [h === 23 ? 200 : 20]));
     const aqiOf = (hours: number[]) => assessCity(input(daily, hourlyFor(hours)), HOURLY).series[0]!;
     // hours 18-23 present: the window ending at 24:00 has 6 of 8 hours, mean (5·20 + 200) / 6 = 50 ppb

@@ -2,10 +2,10 @@ import {
   AQI_POLLUTANTS,
   DAY_MS,
   STANDARDS,
-  assessCity,
+  completeAssessment,
   bangkokDateStart,
   energyReferencePeriod,
-  hourlyNeeds,
+  prepareAssessment,
   parametersOf,
   type AssessmentInput,
   type AssessmentPeriod,
@@ -70,7 +70,7 @@ async function hourlyRollups(telemetry: TelemetryStore, cityId: string, needs: r
     while (next < needs.length) {
       const i = next++;
       const need = needs[i] as HourlyNeed;
-      results[i] = await telemetry.queryRollups({ period: '1h', city: cityId, device: need.device, domain: need.domain, params: [need.param], from: need.from, to: need.to });
+      results[i] = await telemetry.queryRollups({ period: '1h', city: cityId, device: need.device, domain: need.domain, params: need.params, from: need.from, to: need.to });
     }
   }
   await Promise.all(Array.from({ length: Math.min(HOURLY_CONCURRENCY, needs.length) }, worker));
@@ -112,8 +112,9 @@ export async function loadAndAssess(sources: AssessmentSources, city: City, peri
   };
 
   t = performance.now();
-  const needs = hourlyNeeds(input, catalog);
-  input.hourly = await hourlyRollups(telemetry, city.id, needs);
+  const prepared = prepareAssessment(input, catalog);
+  const needs = prepared.needs;
+  const hourly = await hourlyRollups(telemetry, city.id, needs);
   const hourlyMs = since(t);
 
   t = performance.now();
@@ -135,12 +136,13 @@ export async function loadAndAssess(sources: AssessmentSources, city: City, peri
   const alertsMs = since(t);
 
   t = performance.now();
-  const assessment = assessCity(input, catalog);
+  const assessment = completeAssessment(prepared, hourly);
+  input.hourly = hourly;
   const computeMs = since(t);
   return {
     assessment,
     input,
     catalog,
-    timings: { stateMs, dailyMs, dailyRows: daily.length, hourlyMs, hourlyQueries: needs.length, hourlyRows: input.hourly.length, referenceMs, alertsMs, computeMs },
+    timings: { stateMs, dailyMs, dailyRows: daily.length, hourlyMs, hourlyQueries: needs.length, hourlyRows: hourly.length, referenceMs, alertsMs, computeMs },
   };
 }

@@ -66,6 +66,11 @@ class CityWatch {
   private timer: NodeJS.Timeout | null = null;
   private failing: string | null = null;
   private stopped = false;
+  private markPrimed: () => void = () => undefined;
+  /** settles after the first poll (successful or not): from then on every change is an event */
+  readonly primed: Promise<void> = new Promise((resolve) => {
+    this.markPrimed = resolve;
+  });
 
   constructor(
     private readonly cityId: string,
@@ -78,6 +83,7 @@ class CityWatch {
 
   stop(): void {
     this.stopped = true;
+    this.markPrimed();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -100,6 +106,7 @@ class CityWatch {
       }
       this.failing = message;
     } finally {
+      this.markPrimed();
       if (!this.stopped) this.timer = setTimeout(() => void this.poll(), this.options.pollIntervalMs);
     }
   }
@@ -141,8 +148,11 @@ export class AlertFeed {
     };
   }
 
-  /** start following a city (shared with other listeners of that city); returns the unsubscribe function */
-  subscribe(cityId: string, listener: AlertFeedListener): () => void {
+  /**
+   * Start following a city (shared with other listeners of that city). `primed` settles once the
+   * city's current alerts are known: read the list after it, and every later change arrives as an event.
+   */
+  subscribe(cityId: string, listener: AlertFeedListener): { unsubscribe: () => void; primed: Promise<void> } {
     let watch = this.watches.get(cityId);
     if (!watch) {
       watch = new CityWatch(cityId, this.options);
@@ -151,13 +161,14 @@ export class AlertFeed {
     }
     watch.listeners.add(listener);
     const current = watch;
-    return () => {
+    const unsubscribe = () => {
       current.listeners.delete(listener);
       if (current.listeners.size === 0 && this.watches.get(cityId) === current) {
         current.stop();
         this.watches.delete(cityId);
       }
     };
+    return { unsubscribe, primed: current.primed };
   }
 
   /** cities being polled now */

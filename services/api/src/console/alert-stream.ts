@@ -91,7 +91,7 @@ export const alertStreamRoutes: FastifyPluginAsyncTypebox<AlertStreamOptions> = 
           close();
         }
       };
-      const unsubscribe = feed.subscribe(city, {
+      const { unsubscribe, primed } = feed.subscribe(city, {
         onAlert: (event: AlertFeedEvent) => write(frame('alert', { change: event.change, alert: alertOut(event.alert) })),
         onStatus: (status: FeedStatus) => write(frame('feed', status)),
       });
@@ -107,6 +107,8 @@ export const alertStreamRoutes: FastifyPluginAsyncTypebox<AlertStreamOptions> = 
       // 'close' comes both when the client goes away and after end()
       res.on('close', close);
       write(`retry: ${RETRY_MS}\n\n`);
+      // 'ready' only once the feed knows the current alerts: a list read after it misses nothing
+      await primed;
       write(frame('ready', { city, at: new Date().toISOString() }));
     },
   );

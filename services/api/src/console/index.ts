@@ -10,3 +10,13 @@ export { loadConsoleAssets, CONSOLE_DIR, type ConsoleAssets } from './assets.ts'
 export { buildReference, type ConsoleReference, type ConsoleSettings } from './reference.ts';
 export { computeSiteStatus, SITE_STATUS_METHOD, type SiteStatusOut } from './site-status.ts';
 export { computeTrend, chartStandard, TREND_RANGES, type TrendOut, type TrendRange } from './trend.ts';
+
+/** How createApi serves the console (CreateApiOptions.console). */
+export interface ConsoleOptions {
+  /** slippy-map tile URL template with {z}/{x}/{y} (TILE_URL); default none: the map is drawn from coordinates only */
+  tileUrl?: string | undefined;
+  /** attribution text shown under tiled maps (TILE_ATTRIBUTION) */
+  tileAttribution?: string | undefined;
+  /** how often the live alert stream reads the alert store (default 2000 ms) */
+  alertPollIntervalMs?: number | undefined;
+}

@@ -6,7 +6,7 @@ import { requirePrincipal } from '../auth/guards.ts';
 import { iso } from '../data/format.ts';
 import { resolveRange } from '../data/query-params.ts';
 import { ApiError } from '../errors.ts';
-import { CityParams, Domain, IdString, IsoTime, NullableInput, NullableNumber, NullableString, READ_PROBLEMS, TimeParam, problems } from '../schemas/common.ts';
+import { CityParams, Domain, FreeText, IdString, NO_NUL_PATTERN, IsoTime, NullableInput, NullableNumber, NullableString, READ_PROBLEMS, TimeParam, problems } from '../schemas/common.ts';
 import type { StateStore } from '@mueang/storage';
 import { loadCity } from './registry/cities.ts';
 
@@ -72,7 +72,7 @@ const ListQuery = Type.Object(
     device: Type.Optional(IdString('Only alerts of this device')),
     site: Type.Optional(IdString('Only alerts of this site')),
     rule: Type.Optional(Type.String({ pattern: RULE_ID_PATTERN, maxLength: 128, description: 'rule id, e.g. air.aqi.band' })),
-    assignee: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    assignee: Type.Optional(FreeText({ minLength: 1, maxLength: 100, description: 'only alerts assigned to this person' })),
     from: Type.Optional(TimeParam('Alerts active at some time from here (inclusive)')),
     to: Type.Optional(TimeParam('... until here (exclusive); default now')),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
@@ -81,7 +81,7 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const Note = Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'kept in the alert history' }));
+const Note = Type.Optional(FreeText({ minLength: 1, maxLength: 1000, description: 'kept in the alert history' }));
 
 function alertOut(a: AlertRecord) {
   const time = (ms: number | null) => (ms === null ? null : iso(ms));
@@ -187,14 +187,18 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
         tags: ['alerts'],
         summary: 'Acknowledge an alert (idempotent: the first acknowledgement is kept)',
         params: AlertParams,
-        body: Type.Optional(Type.Object({ note: Note }, { additionalProperties: false })),
+        body: Type.Object({ note: Note }, { additionalProperties: false, description: 'optional; send no body at all to acknowledge without a note' }),
         response: { 200: AlertOut, ...problems(400, 401, 403, 404, 429) },
+      },
+      // the body is optional: a bodiless POST is an acknowledgement without a note
+      preValidation: async (request) => {
+        request.body ??= {};
       },
     },
     async (request) => {
       const principal = requirePrincipal(request);
       const alert = await loadAlert(request.params.city, request.params.alertId);
-      const note = request.body?.note;
+      const note = request.body.note;
       const updated = await alerts.acknowledge(alert.id, { by: principal.keyName, ...(note ? { note } : {}), now: now() });
       request.log.info({ alertId: alert.id, by: principal.keyId }, 'alert acknowledged');
       return alertOut(updated);
@@ -209,7 +213,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
         tags: ['alerts'],
         summary: 'Assign an alert to someone (null unassigns)',
         params: AlertParams,
-        body: Type.Object({ assignee: NullableInput<string>({ type: 'string', minLength: 1, maxLength: 100, description: 'who handles it; null unassigns' }), note: Note }, { additionalProperties: false }),
+        body: Type.Object({ assignee: NullableInput<string>({ type: 'string', minLength: 1, maxLength: 100, pattern: NO_NUL_PATTERN, description: 'who handles it; null unassigns' }), note: Note }, { additionalProperties: false }),
         response: { 200: AlertOut, ...problems(400, 401, 403, 404, 429) },
       },
     },

@@ -5,7 +5,7 @@ import { generateApiKey, hashApiKey, newApiKeyId } from '../auth/api-keys.ts';
 import { requirePrincipal } from '../auth/guards.ts';
 import { ApiError } from '../errors.ts';
 import { iso } from '../data/format.ts';
-import { ID_PATTERN, IdString, IsoTime, NullableInput, NullableString, problems } from '../schemas/common.ts';
+import { FreeText, ID_PATTERN, IdString, IsoTime, NullableInput, NullableString, problems } from '../schemas/common.ts';
 import { RoleSchema } from '../schemas/registry.ts';
 
 export interface KeyRoutesOptions {
@@ -58,7 +58,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<KeyRoutesOptions> = async (app
         summary: 'Create an API key (shown once)',
         body: Type.Object(
           {
-            name: Type.String({ minLength: 1, maxLength: 100, description: 'Who or what uses the key, e.g. "grafana" or "city dashboard"' }),
+            name: FreeText({ minLength: 1, maxLength: 100, description: 'Who or what uses the key, e.g. "grafana" or "city dashboard"' }),
             role: RoleSchema,
             cityId: Type.Optional(NullableInput<string>({ type: 'string', pattern: ID_PATTERN, maxLength: 64, description: 'Limit the key to this city; null or absent = all cities' })),
           },

@@ -9,6 +9,14 @@ export function IdString(description: string) {
   return Type.String({ pattern: ID_PATTERN, maxLength: 64, description: `${description} (${ID_RULE})` });
 }
 
+/** free text may hold anything but U+0000, which PostgreSQL text cannot store */
+export const NO_NUL_PATTERN = '^[^\\u0000]*$';
+
+/** Free text (names, notes): any characters except NUL, stored and returned verbatim. */
+export function FreeText(options: { minLength?: number; maxLength: number; description?: string }) {
+  return Type.String({ ...options, pattern: NO_NUL_PATTERN });
+}
+
 export const CityParams = Type.Object({ city: IdString('City id') }, { additionalProperties: false });
 export const Domain = Type.Enum([...DOMAINS], { description: 'Sensor domain' });
 export const IsoTime = Type.String({ description: 'ISO 8601 UTC timestamp', examples: ['2025-01-15T03:00:00.000Z'] });

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Domain, IdString, IsoTime, NullableInput, NullableNumber, NullableString } from './common.ts';
+import { Domain, FreeText, IdString, IsoTime, NO_NUL_PATTERN, NullableInput, NullableNumber, NullableString } from './common.ts';
 
 export const RoleSchema = Type.Enum(['admin', 'operator', 'viewer'], { description: 'admin > operator > viewer' });
 
@@ -58,8 +58,8 @@ export const DeviceChangeOut = Type.Object({
   brokerNotified: Type.Boolean({ description: 'false: the broker could not be told at once; it applies the change within its cache TTL (30 s by default)' }),
 });
 
-const Name = (what: string) => Type.String({ minLength: 1, maxLength: 200, description: what });
-const OptionalText = (what: string, max = 200) => Type.Optional(NullableInput<string>({ type: 'string', maxLength: max, description: `${what}; null clears it` }));
+const Name = (what: string) => FreeText({ minLength: 1, maxLength: 200, description: what });
+const OptionalText = (what: string, max = 200) => Type.Optional(NullableInput<string>({ type: 'string', maxLength: max, pattern: NO_NUL_PATTERN, description: `${what}; null clears it` }));
 
 export const CityCreate = Type.Object(
   {

@@ -1,0 +1,34 @@
+import { startConsoleWorld, launchChromium, collectPageErrors, signIn, screenshot, DESKTOP } from './harness.ts';
+const t0 = Date.now();
+const w = await startConsoleWorld();
+console.log('world', Date.now() - t0);
+const browser = await launchChromium();
+const ctx = await browser.newContext(DESKTOP);
+const errors = collectPageErrors(ctx);
+const page = await ctx.newPage();
+try {
+  await signIn(page, w.baseUrl, w.keys.operator.key, '#/c/cnx/alerts');
+  console.log('signed in', page.url(), Date.now() - t0);
+  await page.locator('.live-status.live-live').waitFor({ timeout: 30000 });
+  console.log('live', Date.now() - t0);
+  await screenshot(page, 'probe-alerts-empty');
+  const demoP = w.startDemo();
+  await page.locator('.alert-card[data-rule="air.pm25.24h"]').first().waitFor({ timeout: 120000 });
+  console.log('alert card', Date.now() - t0, await page.locator('.alert-card').count());
+  await screenshot(page, 'probe-alerts');
+  await demoP;
+  console.log('demo done', Date.now() - t0);
+  await page.goto(`${w.baseUrl}/#/c/cnx`);
+  await page.locator('.station-map .map-marker').first().waitFor();
+  await screenshot(page, 'probe-overview');
+  await page.locator('.stations-table a').first().click();
+  await page.locator('svg.chart').first().waitFor({ timeout: 30000 });
+  await screenshot(page, 'probe-station');
+  await page.goto(`${w.baseUrl}/#/c/cnx/assessment`);
+  await page.waitForTimeout(5000);
+  await screenshot(page, 'probe-assessment');
+} catch (e) { console.log('ERR', e); await screenshot(page, 'probe-error'); }
+console.log('errors', errors);
+await browser.close();
+await w.close();
+console.log('closed', Date.now() - t0);
