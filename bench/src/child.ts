@@ -28,19 +28,28 @@ export interface BenchChild {
 export const CHILD_NOFILE = 20_000;
 
 let profileDir: string | null = null;
-/** from now on, server processes run with --cpu-prof and write their profiles into `dir`/<label> (one per thread) */
+/** from now on, measured phases of server processes are CPU-profiled into `dir` (see profilePhase) */
 export function profileServersInto(dir: string | null): void {
   profileDir = dir;
+}
+
+/** start profiling the server's measured phase; the returned stop() writes <dir>/<name>.cpuprofile */
+export async function profilePhase(server: BenchChild, name: string): Promise<() => Promise<void>> {
+  if (!profileDir) return async () => undefined;
+  const dir = profileDir;
+  await server.call('profile', { action: 'start' });
+  return async () => {
+    await server.call('profile', { action: 'stop', file: path.join(dir, `${name}-${Date.now()}.cpuprofile`) });
+  };
 }
 
 export async function startChild(role: Role, label: string, options: { nofile?: number } = {}): Promise<BenchChild> {
   const script = fileURLToPath(new URL(`./roles/${role}.ts`, import.meta.url));
   const nofile = options.nofile ?? CHILD_NOFILE;
-  const profile = role === 'server' && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, label)}`] : [];
   // sh raises the soft limit up to the hard one, then becomes node (same pid, IPC descriptor kept)
   const child: ChildProcess = spawn(
     '/bin/sh',
-    ['-c', `ulimit -n ${nofile} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"`, process.execPath, '--expose-gc', ...profile, '--import', 'tsx', script, label],
+    ['-c', `ulimit -n ${nofile} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"`, process.execPath, '--expose-gc', '--import', 'tsx', script, label],
     { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout | undefined }>();

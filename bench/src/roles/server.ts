@@ -5,6 +5,7 @@ import { deviceValues, newPatternState, Rng } from '@mueang/sim';
 import { openStateStore, openTelemetryStore, type StateStore, type TelemetryStore, type TelemetryStoreConfig } from '@mueang/storage';
 import mqtt, { type MqttClient } from 'mqtt';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -259,10 +260,29 @@ function clearSession(target: { url: string; clientId: string }): Promise<void> 
   });
 }
 
+let profiler: Session | null = null;
+/** CPU profile of the measured phase only (start-up, PGlite's initdb and logins excluded) */
+async function profile(args: { action: 'start' } | { action: 'stop'; file: string }): Promise<string | null> {
+  if (args.action === 'start') {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+    return null;
+  }
+  if (!profiler) return null;
+  const { profile: result } = await profiler.post('Profiler.stop');
+  profiler.disconnect();
+  profiler = null;
+  fs.mkdirSync(path.dirname(args.file), { recursive: true });
+  fs.writeFileSync(args.file, JSON.stringify(result));
+  return args.file;
+}
+
 /** a full garbage collection, then the memory: RSS that is still held after it is really in use */
 function collect(): MemoryStage {
   (globalThis as { gc?: () => void }).gc?.();
   return memory('after gc');
 }
 
-serve({ start, status, collect, waitIdle, latency, timeline, count, writeCeiling, stopAll }, stopAll);
+serve({ start, status, collect, profile, waitIdle, latency, timeline, count, writeCeiling, stopAll }, stopAll);

@@ -1,3 +1,4 @@
+import { profilePhase } from '../child.ts';
 import type { LoginCost } from '../fleet.ts';
 import type { LatencySummary } from '../histogram.ts';
 import { ProcMonitor, type ProcUsage } from '../proc-stats.ts';
@@ -59,11 +60,13 @@ export async function brokerCeiling(load: LoadOptions, log: Log): Promise<Throug
     if (load.warmupMs > 0) total += (await gens.run({ mode: 'closed', durationMs: load.warmupMs, window: load.window })).acked;
     await waitIdle(server.child, total);
     const loadAvg = loadAverage();
+    const stopProfile = await profilePhase(server.child, 'broker-ceiling');
     const window = monitor.window();
     const run = await gens.run(closedRun(load));
     total += run.acked;
     const idle = await waitIdle(server.child, total);
     const processes = window.end();
+    await stopProfile();
     const end = Math.max(run.lastAckAt, idle.lastReceivedAt);
     const seconds = (end - run.firstSendAt) / 1000;
     const perReading = await dataPointsPerReading(load.devices);
@@ -168,12 +171,14 @@ export async function pipeline(
     }
     const before = await waitIdle(server.child, acked);
     const loadAvg = loadAverage();
+    const stopProfile = await profilePhase(server.child, `${external ? 'ingest' : 'platform'}-${backend}`);
     const window = monitor.window();
     const run = await gens.run(closedRun(load));
     acked += run.acked;
     unacked += run.unacked;
     const idle = await waitIdle(server.child, acked);
     const processes = window.end(idle.lastWriteAt);
+    await stopProfile();
     const readings = idle.writtenReadings - before.writtenReadings;
     const dataPoints = idle.writtenDataPoints - before.writtenDataPoints;
     const seconds = (idle.lastWriteAt - run.firstSendAt) / 1000;

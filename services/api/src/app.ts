@@ -4,6 +4,8 @@ import { alertRepository, type AlertRepository, type StateStore, type TelemetryS
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { assessmentRoutes } from './assessment/index.ts';
+import { requireCity, requireRole } from './auth/guards.ts';
 import { consoleApiRoutes, consoleStaticRoutes, type ConsoleOptions } from './console/index.ts';
 import { ApiError, frameworkErrorHandler } from './errors.ts';
 import { authenticateHook, cityScopeHook, installAuthDecorators } from './plugins/auth.ts';
@@ -182,8 +184,7 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
       await v1.register(completenessRoutes, data);
       await v1.register(deadLetterRoutes, data);
       await v1.register(exportRoutes, data);
-      // ---- assessment registration point (services/api/src/assessment, another engineer) ----
-      // await v1.register(assessmentRoutes, { telemetry, state });
+      await v1.register(assessmentRoutes, { telemetry, state, requireCity, requireRole, now });
       await v1.register(alertRoutes, { state, alerts: options.alerts ?? alertRepository(state), now });
       await v1.register(consoleApiRoutes, { state, telemetry, now, alerts: options.alerts, alertPollIntervalMs: options.console?.alertPollIntervalMs });
     },

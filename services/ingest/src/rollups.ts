@@ -12,7 +12,7 @@ import {
 import type { TelemetryStore } from '@mueang/storage';
 import fs from 'node:fs';
 
-const STATS: readonly AggregateFn[] = ['mean', 'min', 'max', 'count', 'sum'];
+const STATS: readonly AggregateFn[] = ['count', 'sum', 'min', 'max'];
 
 /**
  * Hourly and daily rollups (mean/min/max/count/sum per device and parameter), computed by the
@@ -142,7 +142,17 @@ export class RollupScheduler {
         }
       }
     }
-    return [...byKey.values()].filter((r) => r.count > 0);
+    // The five queries are not one snapshot: points written between them can give a row a count
+    // without a sum (measured: a NaN mean in the demo). Such a row is left out; the write that caused
+    // it marked the hour dirty again, so the next run computes it whole. The mean is sum / count so
+    // the two always agree.
+    const rows: RollupRow[] = [];
+    for (const r of byKey.values()) {
+      if (!(r.count > 0) || !Number.isFinite(r.sum) || !Number.isFinite(r.min) || !Number.isFinite(r.max)) continue;
+      r.mean = r.sum / r.count;
+      rows.push(r);
+    }
+    return rows;
   }
 
   private async dailyRollups(domain: Domain, from: number, to: number): Promise<RollupRow[]> {

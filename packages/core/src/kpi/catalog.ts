@@ -203,7 +203,7 @@ export const DEFAULT_KPI_DEFINITIONS: readonly KpiDefinition[] = [
     target: 90,
     weight: 5,
     method: T(
-      'Readings received / readings expected, over every active registered device and every day since its registration; a device-day counts at most 100 %. Expected readings per day = 86,400 s / inputs.reportingIntervalSeconds of the domain.',
+      'Readings received / readings expected, over every active registered device and every day since its registration (or its first data, if earlier); a device-day counts at most 100 %. Readings of a device-day = the highest daily-rollup count among the parameters the KPIs read; expected per day = 86,400 s / inputs.reportingIntervalSeconds of the domain.',
       'จำนวนข้อมูลที่ได้รับ / จำนวนข้อมูลที่ควรได้รับ ของทุกอุปกรณ์ที่ลงทะเบียนและทุกวัน (แต่ละอุปกรณ์-วันนับไม่เกินร้อยละ 100)',
     ),
     standardIds: [],

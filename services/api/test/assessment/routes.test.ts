@@ -70,6 +70,9 @@ describe('assessment routes', () => {
       const pm25 = body.kpis.find((k: { id: string }) => k.id === 'air.pm25-station-days');
       expect(pm25).toMatchObject({ value: 80, status: 'ok', score: 66.7, method: { en: expect.stringMatching(/75 %/), th: expect.any(String) } });
       expect(pm25.standards.map((s: { version: string }) => s.version)).toEqual(['NEB-36/2553', '2023-06-01']);
+      // free-form details survive the response schema
+      expect(pm25.details).toMatchObject({ stationDaysExpected: 13, stationDaysValid: 10, stationDaysWithin: 8 });
+      expect(pm25.details.stations).toHaveLength(3);
       expect(body.dimensions.map((d: { id: string; score: number }) => [d.id, d.score])).toEqual([
         ['environment', 39.3],
         ['energy', 76.7],
