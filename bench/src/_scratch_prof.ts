@@ -1,8 +1,8 @@
 import { assessCity, defaultKpiCatalog, hourlyNeeds, type AssessmentInput, type RollupRow } from '@mueang/core';
-import { devicesFor, rollupsOf } from './assessment.ts';
+import { dayRollupsOf, devicesFor } from './assessment.ts';
 const devices = devicesFor(50);
 const all: RollupRow[] = [];
-devices.forEach((d, i) => all.push(...rollupsOf(d, 365, 1000 + i)));
+let seed = 1; devices.forEach((d) => { const r = () => ((seed = (seed * 16807) % 2147483647) / 2147483647); for (let day = 0; day < 365; day++) all.push(...dayRollupsOf(d, day, r)); });
 const daily = all.filter((r) => r.period === '1d');
 const hourlyAll = all.filter((r) => r.period === '1h');
 const input: AssessmentInput = {

@@ -1,3 +1,4 @@
+// @ts-nocheck
 import { chromium } from 'playwright-core';
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
 const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });

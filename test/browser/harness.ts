@@ -88,18 +88,16 @@ export async function launchChromium(): Promise<Browser> {
 export const DESKTOP = { viewport: { width: 1366, height: 900 } };
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-/** every console error and uncaught exception of the pages of a context */
-export function collectPageErrors(context: BrowserContext): string[] {
-  const errors: string[] = [];
+/** report every console error and uncaught exception of the pages of a context */
+export function watchPageErrors(context: BrowserContext, report: (error: string) => void): void {
   const watch = (page: Page) => {
     page.on('console', (msg: ConsoleMessage) => {
-      if (msg.type() === 'error') errors.push(`console: ${msg.text()} (${msg.location().url})`);
+      if (msg.type() === 'error') report(`console: ${msg.text()} (${msg.location().url})`);
     });
-    page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+    page.on('pageerror', (err) => report(`pageerror: ${err.message}`));
   };
   for (const page of context.pages()) watch(page);
   context.on('page', watch);
-  return errors;
 }
 
 /** sign in through the login form, as a person would */

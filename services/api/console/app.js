@@ -201,11 +201,15 @@ async function cityOfAlert(alertId) {
   return candidates[0] ?? null;
 }
 
+/** true once a view was shown: later views take the focus (to their heading), the first leaves it at the start of the page */
+let shownOnce = false;
+
 function mountView(/** @type {() => import('./ui.js').View} */ make) {
   view?.destroy?.();
   view = make();
   const heading = main.querySelector('h1');
-  if (heading instanceof HTMLElement) heading.focus({ preventScroll: true });
+  if (shownOnce && heading instanceof HTMLElement) heading.focus({ preventScroll: true });
+  shownOnce = true;
 }
 
 async function route() {

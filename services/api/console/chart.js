@@ -6,7 +6,7 @@ import { formatAxis, formatNumber } from './i18n.js';
 
 const WIDTH = 720;
 const HEIGHT = 260;
-const M = { top: 16, right: 16, bottom: 34, left: 52 };
+const M = { top: 26, right: 16, bottom: 34, left: 52 };
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -88,6 +88,6 @@ export function lineChart(options) {
     s('title', { id: `${id}-title` }, options.title),
     s('desc', { id: `${id}-desc` }, options.description),
     s('g', { 'aria-hidden': 'true' }, grid, xTicks, s('line', { class: 'chart-axis', x1: M.left, x2: M.left, y1: M.top, y2: HEIGHT - M.bottom }), limitLines, lines),
-    s('text', { class: 'chart-unit', x: 6, y: M.top + 2, 'aria-hidden': 'true' }, options.unit),
+    s('text', { class: 'chart-unit', x: 6, y: 12, 'aria-hidden': 'true' }, options.unit),
   );
 }

@@ -6,9 +6,11 @@ import { h, s } from './dom.js';
 import { t } from './i18n.js';
 import { SETTINGS } from './reference.js';
 
-const WIDTH = 800;
-const HEIGHT = 480;
-const PADDING = 48;
+// a phone gets a squarer, smaller view box, so that the markers stay large enough to read and tap
+const NARROW = typeof matchMedia === 'function' && matchMedia('(max-width: 600px)').matches;
+const WIDTH = NARROW ? 420 : 800;
+const HEIGHT = NARROW ? 440 : 480;
+const PADDING = NARROW ? 28 : 48;
 const TILE_SIZE = 256;
 
 /**

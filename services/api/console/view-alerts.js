@@ -87,7 +87,7 @@ export function alertsView(main, ctx) {
   /** @param {any} alert */
   function valueText(alert) {
     if (alert.value === null) return t('notAvailable');
-    const param = alert.parameter ? `${paramLabel(alert.domain, alert.parameter)} ` : '';
+    const param = alert.parameter === 'aqi' ? `${t('aqi')} ` : alert.parameter ? `${paramLabel(alert.domain, alert.parameter)} ` : '';
     return `${param}${formatNumber(alert.value, 2)}${alert.unit ? ` ${alert.unit}` : ''}`;
   }
 

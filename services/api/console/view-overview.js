@@ -64,7 +64,7 @@ export function overviewView(main, ctx) {
           h('dt', null, t('responsiblePollutant')),
           h('dd', null, pollutantSymbol(c.responsiblePollutant)),
           h('dt', null, t('worstStation')),
-          h('dd', null, worst ? h('a', { href: stationHref(worst.device) }, worst.siteName ?? worst.device) : t('notAvailable')),
+          h('dd', null, worst ? h('a', { href: stationHref(worst.device) }, siteName(worst.site)) : t('notAvailable')),
           h('dt', null, t('medianAqi')),
           h('dd', null, c.medianAqi === null ? t('notAvailable') : String(c.medianAqi)),
           h('dt', null, t('updatedAt')),
@@ -197,7 +197,7 @@ export function overviewView(main, ctx) {
         h('td', { class: 'num' }, String(w.bins)),
         h('td', { class: 'num' }, w.needCollection > 0 ? pill(String(w.needCollection), 'bad') : '0'),
         h('td', { class: 'num' }, String(w.overflowing)),
-        h('td', null, fullest ? h('a', { href: stationHref(fullest.device) }, `${fullest.device} ${formatNumber(fullest.fillingLevel, 0)} %`) : t('notAvailable')),
+        h('td', null, fullest && fullest.fillingLevel !== null ? h('a', { href: stationHref(fullest.device) }, `${fullest.device} ${formatNumber(fullest.fillingLevel, 0)} %`) : t('notAvailable')),
       );
     });
     return section(
@@ -222,7 +222,8 @@ export function overviewView(main, ctx) {
         table(t('stations'), [t('station'), t('aqi'), t('band'), t('responsiblePollutant'), t('deviceStatus'), t('lastSeen')], stationRows(), { class: 'stations-table' }),
       ),
       h('p', { class: 'device-health' }, `${t('devicesReporting')}: ${reporting} / ${active}`),
-      h('div', { class: 'grid-3' }, waterSection(), energySection(), wasteSection()),
+      waterSection(),
+      h('div', { class: 'grid-even' }, energySection(), wasteSection()),
     );
   }
 

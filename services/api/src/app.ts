@@ -8,6 +8,7 @@ import { assessmentRoutes } from './assessment/index.ts';
 import { requireCity, requireRole } from './auth/guards.ts';
 import { consoleApiRoutes, consoleStaticRoutes, type ConsoleOptions } from './console/index.ts';
 import { ApiError, frameworkErrorHandler } from './errors.ts';
+import { typeListNullables } from './schemas/nullable.ts';
 import { authenticateHook, cityScopeHook, installAuthDecorators } from './plugins/auth.ts';
 import { registerDocs } from './plugins/docs.ts';
 import { installMetrics } from './plugins/metrics.ts';
@@ -129,6 +130,8 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
 
   const routes: RouteSummary[] = [];
   app.addHook('onRoute', (route) => {
+    const schema = route.schema as { body?: unknown } | undefined;
+    if (schema?.body) route.schema = { ...schema, body: typeListNullables(schema.body) } as typeof route.schema;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) routes.push({ method, url: route.url, access: route.config?.access ?? (route.url.startsWith('/v1/') ? 'viewer' : 'public'), documented: !(route.schema as { hide?: boolean } | undefined)?.hide && route.schema !== undefined });
   });
@@ -141,7 +144,7 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
     delegator: (request, callback) => {
       const open = request.url.startsWith('/open/');
       const origin = open ? '*' : corsOptions ? (corsOptions.origins === '*' ? '*' : corsOptions.origins) : false;
-      callback(null, { origin, methods: open ? ['GET'] : ['GET', 'POST', 'PATCH', 'DELETE'], allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type'], maxAge: 600 });
+      callback(null, { origin, methods: open ? ['GET'] : ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type'], maxAge: 600 });
     },
   });
   await registerDocs(app, API_VERSION);

@@ -70,6 +70,15 @@ describe('rate limits, CORS, metrics, health and docs', () => {
     expect(ui.headers['content-type']).toMatch(/^text\/html/);
   });
 
+  it('keeps null as null in every JSON body (no Ajv coercion to 0), also in routes of other modules', async () => {
+    const doc = (await f.call({ method: 'GET', url: '/docs/json' })).json();
+    const kpiBody = doc.paths['/v1/assessment/{city}/kpis'].put.requestBody.content['application/json'].schema;
+    expect(kpiBody.properties.inputs.properties.energyBaselineKwhPerDay.type).toEqual(['number', 'null']);
+    const put = await f.call({ method: 'PUT', url: '/v1/assessment/scratch/kpis', as: 'adminAll', payload: { inputs: { energyBaselineKwhPerDay: null } } });
+    expect(put.statusCode, put.body.slice(0, 300)).toBe(200);
+    expect(put.json().overrides.inputs.energyBaselineKwhPerDay).toBeNull();
+  });
+
   it('reports healthy stores on /health', async () => {
     const res = await f.call({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);

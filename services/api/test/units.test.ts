@@ -110,3 +110,25 @@ describe('aggregation helpers', () => {
     expect(expectedSlots(450_000, 3_600_000 + 450_000, 900_000)).toBe(5);
   });
 });
+
+describe('nullable body fields', () => {
+  it('turns two-branch unions with null into type lists, so Ajv coercion cannot turn null into 0 or ""', async () => {
+    const { typeListNullables } = await import('../src/schemas/nullable.ts');
+    const schema = {
+      type: 'object',
+      properties: {
+        lat: { anyOf: [{ type: 'number', minimum: -90 }, { type: 'null' }], description: 'latitude' },
+        name: { anyOf: [{ type: 'null' }, { type: 'string', maxLength: 5 }] },
+        either: { anyOf: [{ type: 'object' }, { type: 'null' }] },
+      },
+    };
+    expect(typeListNullables(schema)).toEqual({
+      type: 'object',
+      properties: {
+        lat: { type: ['number', 'null'], minimum: -90, description: 'latitude' },
+        name: { type: ['string', 'null'], maxLength: 5 },
+        either: { anyOf: [{ type: 'object' }, { type: 'null' }] },
+      },
+    });
+  });
+});

@@ -11,7 +11,7 @@ import { createAuthorizePublish } from './handlers/authorize-publish.ts';
 import { createAuthorizeSubscribe } from './handlers/authorize-subscribe.ts';
 import { createPreConnect, PendingWills } from './handlers/pre-connect.ts';
 import { DeviceStatusTracker } from './handlers/status.ts';
-import { listenTcp, listenWebSocket, type Listener } from './listeners.ts';
+import { listenTcp, listenTls, listenWebSocket, type Listener } from './listeners.ts';
 import { LoginLimiter } from './login-limiter.ts';
 import { createBrokerMetrics } from './metrics.ts';
 import { validateBrokerOptions, type BrokerOptions } from './options.ts';
@@ -38,6 +38,8 @@ export interface BrokerHandle {
   readonly url: string;
   /** ws://host:port/mqtt, null without a WebSocket listener */
   readonly wsUrl: string | null;
+  /** mqtts://host:port, null without a TLS listener */
+  readonly tlsUrl: string | null;
   /** the broker's Prometheus metrics (serve with registry.metrics()) */
   readonly metrics: Registry;
   health(): BrokerHealth;
@@ -76,6 +78,7 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerHandle
 
   let redis: RedisBackends | undefined;
   const listeners: Listener[] = [];
+  let tlsListener: Listener | undefined;
   try {
     if (options.redis) {
       redis = await createRedisBackends(options.redis, DEFAULT_CONCURRENCY, log);
@@ -112,7 +115,9 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerHandle
 
     listeners.push(await listenTcp(broker, options.mqttPort, host, log));
     if (options.wsPort !== undefined) listeners.push(await listenWebSocket(broker, options.wsPort, host, log));
+    if (options.tls) tlsListener = await listenTls(broker, options.tls.port, host, options.tls, log);
   } catch (err) {
+    await tlsListener?.close();
     await Promise.all(listeners.map((l) => l.close()));
     const started = aedes;
     if (started) await new Promise<void>((resolve) => started.close(() => resolve()));
@@ -136,6 +141,7 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerHandle
     wsPort: ws?.port ?? null,
     url: `mqtt://${clientHost}:${tcp.port}`,
     wsUrl: ws ? `ws://${clientHost}:${ws.port}/mqtt` : null,
+    tlsUrl: tlsListener ? `mqtts://${clientHost}:${tlsListener.port}` : null,
     metrics: registry,
     health: () => ({
       ok: closing === undefined && !broker.closed,
@@ -160,7 +166,7 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerHandle
     close: () => {
       closing ??= (async () => {
         await tracker.publishOfflineForAll();
-        const listenersClosed = Promise.all(listeners.map((l) => l.close()));
+        const listenersClosed = Promise.all([...listeners, ...(tlsListener ? [tlsListener] : [])].map((l) => l.close()));
         await new Promise<void>((resolve) => broker.close(() => resolve()));
         await listenersClosed;
         await redis?.destroyPersistence();

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { StateStoreConfig } from '@mueang/storage';
 import path from 'node:path';
 import type { ServiceAccount } from './service-accounts.ts';
@@ -8,6 +9,8 @@ export interface BrokerEnv {
   mqttPort: number;
   /** undefined when MQTT_WS_PORT=off */
   wsPort: number | undefined;
+  /** MQTT over TLS when MQTT_TLS_CERT and MQTT_TLS_KEY are set (port MQTT_TLS_PORT, default 8883) */
+  tls: { port: number; cert: Buffer; key: Buffer } | undefined;
   stateStore: StateStoreConfig;
   serviceAccounts: ServiceAccount[];
   redisUrl: string | undefined;
@@ -100,6 +103,19 @@ export function loadBrokerEnv(env: NodeJS.ProcessEnv = process.env): BrokerEnv {
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)}: use one of ${LOG_LEVELS.join(', ')}`);
 
+  const certFile = env.MQTT_TLS_CERT?.trim() || undefined;
+  const keyFile = env.MQTT_TLS_KEY?.trim() || undefined;
+  let tls: BrokerEnv['tls'];
+  if ((certFile === undefined) !== (keyFile === undefined)) problems.push('MQTT_TLS_CERT and MQTT_TLS_KEY: set both (PEM files) to enable MQTT over TLS, or neither');
+  else if (certFile && keyFile) {
+    const tlsPort = port('MQTT_TLS_PORT', env.MQTT_TLS_PORT, 8883, problems);
+    try {
+      tls = { port: tlsPort, cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) };
+    } catch (err) {
+      problems.push(`MQTT_TLS_CERT/MQTT_TLS_KEY: cannot read ${(err as NodeJS.ErrnoException).path ?? 'the file'} (${(err as NodeJS.ErrnoException).code ?? 'error'}); give readable PEM files`);
+    }
+  }
+
   const host = env.HOST?.trim() || '0.0.0.0';
   if (problems.length > 0) throw new BrokerEnvError(problems);
   const warnings = [...accounts.warnings];
@@ -108,6 +124,7 @@ export function loadBrokerEnv(env: NodeJS.ProcessEnv = process.env): BrokerEnv {
     host,
     mqttPort,
     wsPort,
+    tls,
     // DATABASE_URL is what every other service reads; STATE_STORE stays for a PGlite directory or memory:
     stateStore: stateStore(env.STATE_STORE?.trim() || env.DATABASE_URL, env.DATA_DIR?.trim() || './data'),
     serviceAccounts: accounts.accounts,

@@ -1,7 +1,7 @@
 /** A listener could not bind because its port is taken; the message names the variable to set. */
 export class PortInUseError extends Error {
   constructor(
-    readonly listener: 'MQTT' | 'MQTT over WebSocket',
+    readonly listener: 'MQTT' | 'MQTT over WebSocket' | 'MQTT over TLS',
     readonly port: number,
     readonly envVar: string,
   ) {
@@ -13,7 +13,7 @@ export class PortInUseError extends Error {
 /** A listener could not bind for another reason (permission, unknown host, ...). */
 export class ListenError extends Error {
   constructor(
-    readonly listener: 'MQTT' | 'MQTT over WebSocket',
+    readonly listener: 'MQTT' | 'MQTT over WebSocket' | 'MQTT over TLS',
     readonly port: number,
     readonly envVar: string,
     readonly code: string | undefined,

@@ -1,6 +1,7 @@
 import type { Aedes } from 'aedes';
 import http from 'node:http';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { ListenError, PortInUseError } from './errors.ts';
@@ -10,7 +11,7 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-type ListenerName = 'MQTT' | 'MQTT over WebSocket';
+type ListenerName = 'MQTT' | 'MQTT over WebSocket' | 'MQTT over TLS';
 
 function listen(server: net.Server, name: ListenerName, port: number, host: string, envVar: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,6 +41,21 @@ export async function listenTcp(aedes: Aedes, port: number, host: string, log: L
   const server = net.createServer((socket) => aedes.handle(socket));
   const boundPort = await listen(server, 'MQTT', port, host, 'MQTT_PORT');
   server.on('error', (err) => log.error({ err }, 'mqtt tcp listener error'));
+  return { port: boundPort, close: () => closeServer(server) };
+}
+
+export interface TlsFiles {
+  /** PEM private key and certificate (chain); see docs/operations.md for making them */
+  key: string | Buffer;
+  cert: string | Buffer;
+}
+
+/** MQTT over TLS (mqtts://, conventionally port 8883). Devices verify the certificate; their credentials stay as for TCP. */
+export async function listenTls(aedes: Aedes, port: number, host: string, files: TlsFiles, log: Logger): Promise<Listener> {
+  const server = tls.createServer({ key: files.key, cert: files.cert, minVersion: 'TLSv1.2' }, (socket) => aedes.handle(socket));
+  server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'mqtt tls handshake failed'));
+  const boundPort = await listen(server, 'MQTT over TLS', port, host, 'MQTT_TLS_PORT');
+  server.on('error', (err) => log.error({ err }, 'mqtt tls listener error'));
   return { port: boundPort, close: () => closeServer(server) };
 }
 

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       host: env.host,
       mqttPort: env.mqttPort,
       ...(env.wsPort === undefined ? {} : { wsPort: env.wsPort }),
+      ...(env.tls ? { tls: env.tls } : {}),
       ...(env.redisUrl ? { redis: { url: env.redisUrl } } : {}),
       ...(env.registryCacheTtlMs === undefined ? {} : { registryCacheTtlMs: env.registryCacheTtlMs }),
       logger: log,

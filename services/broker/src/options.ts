@@ -17,6 +17,8 @@ export interface BrokerOptions {
   mqttPort: number;
   /** MQTT over WebSocket; 0 = a free port, undefined = no WebSocket listener */
   wsPort?: number;
+  /** MQTT over TLS (mqtts://) on this port with this PEM key and certificate; off when undefined */
+  tls?: { port: number; key: string | Buffer; cert: string | Buffer };
   logger?: Logger;
   /** shared Redis for durable QoS 1 sessions, retained messages and several broker nodes */
   redis?: RedisOptions;
@@ -58,6 +60,7 @@ export function validateBrokerOptions(options: BrokerOptions): void {
   }
   if (o.host !== undefined && (typeof o.host !== 'string' || o.host === '')) problems.push('host: must be a non-empty interface address such as 0.0.0.0 or 127.0.0.1');
   if (!isPort(o.mqttPort)) problems.push(`mqttPort: ${JSON.stringify(o.mqttPort)} is not a port (0-65535; 0 = any free port)`);
+  if (o.tls !== undefined && (!isPort(o.tls.port) || !o.tls.key || !o.tls.cert)) problems.push('tls: needs { port (0-65535), key, cert } with the PEM key and certificate');
   if (o.wsPort !== undefined && !isPort(o.wsPort)) problems.push(`wsPort: ${JSON.stringify(o.wsPort)} is not a port (0-65535; 0 = any free port; leave undefined for no WebSocket listener)`);
   if (isPort(o.mqttPort) && o.mqttPort !== 0 && o.wsPort === o.mqttPort) problems.push(`wsPort: ${o.wsPort} is also mqttPort; give the WebSocket listener its own port`);
   if (o.redis !== undefined && (typeof o.redis?.url !== 'string' || !/^rediss?:\/\//.test(o.redis.url))) problems.push('redis.url: must be a redis:// or rediss:// URL');

@@ -14,7 +14,7 @@ import { stateAlertSource, type AlertAckSource } from './alert-source.ts';
 import { type Lang } from './evidence/i18n.ts';
 import { MEDIA_TYPES, assessmentDocument, buildEvidencePack } from './evidence/pack.ts';
 import { cityCatalog, writeKpiOverrides } from './kpi-overrides.ts';
-import { loadAndAssess, type AssessmentSources } from './load.ts';
+import { loadAndAssess, type AssessmentSources, type LoadedAssessment } from './load.ts';
 import { resolvePeriod } from './period.ts';
 import { AssessmentResponse, EvidenceFileParams, EvidenceIndexResponse, EvidenceQuery, KpiCatalogResponse, KpiOverridesBody, NationalResponse, PeriodQuery } from './schemas.ts';
 import '../auth/fastify-types.ts';
@@ -54,10 +54,13 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox<AssessmentRoutesOptions
     return loadCity(state, cityId);
   }
 
+  // opening the evidence index and then downloading its files asks for the same assessment several times
+  const recent = new RecentAssessments();
+
   async function assess(request: FastifyRequest, cityId: string, query: { from?: string; to?: string }) {
     const period: AssessmentPeriod = resolvePeriod(query, now());
     const city = await cityFor(request, cityId);
-    return loadAndAssess(sources, city, period);
+    return recent.get(`${city.id}|${period.from}|${period.to}`, () => loadAndAssess(sources, city, period));
   }
 
   app.get(
@@ -188,6 +191,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox<AssessmentRoutesOptions
         );
       }
       const stored = await writeKpiOverrides(state, city, checked.overrides, actorOf(request));
+      recent.forgetCity(city);
       const catalog = applyCatalogOverrides(defaultKpiCatalog(), stored.overrides);
       request.log.info({ city, kpis: Object.keys(stored.overrides.kpis ?? {}).length }, 'KPI catalog overrides replaced');
       return { city, catalog, overrides: stored.overrides as Record<string, unknown>, updatedAt: iso(stored.updatedAt), updatedBy: stored.updatedBy };
@@ -216,6 +220,30 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox<AssessmentRoutesOptions
     },
   );
 };
+
+/** Assessments of the last minute, so that a pack's files come from one computation; a catalog change drops its city. */
+class RecentAssessments {
+  private readonly entries = new Map<string, { at: number; value: Promise<LoadedAssessment> }>();
+  private static readonly TTL_MS = 60_000;
+  private static readonly MAX = 8;
+
+  get(key: string, load: () => Promise<LoadedAssessment>): Promise<LoadedAssessment> {
+    const now = performance.now();
+    for (const [k, e] of this.entries) if (now - e.at > RecentAssessments.TTL_MS) this.entries.delete(k);
+    const hit = this.entries.get(key);
+    if (hit) return hit.value;
+    const value = load();
+    this.entries.set(key, { at: now, value });
+    // a failed load is not kept
+    value.catch(() => this.entries.delete(key));
+    while (this.entries.size > RecentAssessments.MAX) this.entries.delete(this.entries.keys().next().value as string);
+    return value;
+  }
+
+  forgetCity(cityId: string): void {
+    for (const k of this.entries.keys()) if (k.startsWith(`${cityId}|`)) this.entries.delete(k);
+  }
+}
 
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
