@@ -72,6 +72,15 @@ export interface AlertLatencyResult {
     /** readings acknowledged by the broker per second over the load's seconds */
     achievedPerSecond: number;
   };
+  /** where the time goes, from the alerts service itself */
+  alertsService: {
+    /** mean of mueang_alerts_engine_raise_latency_seconds: reading's arrival at the engine -> hand-off to the notifiers */
+    engineRaiseMeanMs: number | null;
+    /** alerts raised in the run, every city (the background fleet raises its own: bins filling up, ...) */
+    alertsRaised: number;
+    /** most StateStore writes waiting in the engine's serial queue, sampled every second */
+    peakPendingOperations: number;
+  };
   loadAverage: { start: number; end: number };
   durationMs: number;
 }
@@ -212,6 +221,11 @@ export async function runAlertLatencyBench(options: AlertLatencyOptions): Promis
     const durationMs = seconds * 1000;
     const load = generator.call<RunResult>('run', { mode: 'open', segments: [{ perSecond: readingsPerSecond, durationMs }], window, drainTimeoutMs: 5000 });
     const publishedAt = new Map<string, number>();
+    let peakPendingOperations = 0;
+    const sampler = setInterval(() => {
+      peakPendingOperations = Math.max(peakPendingOperations, alertsService.health().pendingOperations);
+    }, 1000);
+    cleanup.add(async () => clearInterval(sampler));
     // the first trigger after a tenth of the run (the load has settled), the rest evenly spread
     const warmupMs = Math.min(3000, durationMs / 10);
     const spacingMs = (durationMs - warmupMs) / alerts;
@@ -227,6 +241,10 @@ export async function runAlertLatencyBench(options: AlertLatencyOptions): Promis
     const background = await load;
     const deadline = Date.now() + settleMs;
     while (receiver.received.size < alerts && Date.now() < deadline) await sleep(50);
+    clearInterval(sampler);
+    const raise = (await alertsService.metrics.getSingleMetric('mueang_alerts_engine_raise_latency_seconds')?.get())?.values ?? [];
+    const raiseSum = raise.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
+    const raiseCount = raise.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
 
     const histogram = new LatencyHistogram();
     for (const [device, at] of receiver.received) histogram.add(at - publishedAt.get(device)!);
@@ -253,6 +271,11 @@ export async function runAlertLatencyBench(options: AlertLatencyOptions): Promis
         unacked: background.unacked,
         unsent: background.unsent,
         achievedPerSecond: Math.round(ackedInWindow / seconds),
+      },
+      alertsService: {
+        engineRaiseMeanMs: raiseCount > 0 ? Math.round((raiseSum / raiseCount) * 1000) : null,
+        alertsRaised: await alertRepository(state).count({}),
+        peakPendingOperations,
       },
       loadAverage: { start: loadAtStart, end: loadAverage() },
       durationMs: Date.now() - started,

@@ -125,7 +125,8 @@ describe('device trend', () => {
     // cnx-aq2 has only 12 h: the 24 h window never reaches 75 %, so no rolling value is drawn
     const aq2 = (await f.call({ method: 'GET', url: '/v1/cities/cnx/devices/cnx-aq2/trend', as: 'viewerCnx' })).json();
     const aq2pm25 = aq2.params.find((p: { param: string }) => p.param === 'pm25');
-    expect(aq2pm25.points.length).toBe(12);
+    // readings NOW - 11 h 59 min ... NOW touch 13 hours: the first only with its last minute, the last only with NOW
+    expect(aq2pm25.points.length).toBe(13);
     expect(aq2pm25.rolling.points.every((p: Array<number | null>) => p[1] === null)).toBe(true);
     // O3: the 8 h standard the AQI averages over, and 8 h windows inside the 12 h are covered
     const o3 = aq2.params.find((p: { param: string }) => p.param === 'o3');
