@@ -242,7 +242,8 @@ export async function runAlertLatencyBench(options: AlertLatencyOptions): Promis
     const deadline = Date.now() + settleMs;
     while (receiver.received.size < alerts && Date.now() < deadline) await sleep(50);
     clearInterval(sampler);
-    const raise = (await alertsService.metrics.getSingleMetric('mueang_alerts_engine_raise_latency_seconds')?.get())?.values ?? [];
+    // a histogram's values carry their series name (_bucket, _sum, _count)
+    const raise = ((await alertsService.metrics.getSingleMetric('mueang_alerts_engine_raise_latency_seconds')?.get())?.values ?? []) as Array<{ metricName?: string; value: number }>;
     const raiseSum = raise.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
     const raiseCount = raise.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
 

@@ -90,5 +90,5 @@ const options: SuiteOptions = {
   benchmarksFile: path.resolve(fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))),
 };
 
-const ok = await runSuite(scenario as Scenario, options, (line) => process.stderr.write(`${line}\n`), (text) => process.stdout.write(`${text}\n`));
+const { ok } = await runSuite(scenario as Scenario, options, (line) => process.stderr.write(`${line}\n`), (text) => process.stdout.write(`${text}\n`));
 process.exit(ok ? 0 : 1);

@@ -49,8 +49,8 @@ export function loadOptions(o: SuiteOptions): LoadOptions {
   return { devices: o.devices, generators: o.generators, window: o.window, durationMs: o.durationS * 1000, latencyShare: 0.5, latencyMs: 15_000, warmupMs: 3000 };
 }
 
-/** run the scenario, print its tables, write BENCHMARKS.md sections with --write; false when something was lost */
-export async function runSuite(scenario: Scenario, o: SuiteOptions, log: Log, print: (text: string) => void): Promise<boolean> {
+/** run the scenario, print its tables, write BENCHMARKS.md sections with --write; ok = false when something acknowledged was lost */
+export async function runSuite(scenario: Scenario, o: SuiteOptions, log: Log, print: (text: string) => void): Promise<SuiteResults & { ok: boolean }> {
   if (o.profile) {
     fs.mkdirSync(PROFILE_DIR, { recursive: true });
     profileServersInto(PROFILE_DIR);
@@ -102,7 +102,7 @@ export async function runSuite(scenario: Scenario, o: SuiteOptions, log: Log, pr
     for (const [name, body] of sections) writeSection(o.benchmarksFile, name, body);
     log(`wrote ${sections.map(([n]) => n).join(', ')} into ${o.benchmarksFile}`);
   }
-  return lostNothing(results);
+  return { ...results, ok: lostNothing(results) };
 }
 
 async function ceilings(load: LoadOptions, o: SuiteOptions, log: Log): Promise<ThroughputRow[]> {

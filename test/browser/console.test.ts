@@ -12,6 +12,11 @@ import { ARTIFACTS_DIR, DESKTOP, PHONE, launchChromium, watchPageErrors, screens
  * page before the simulator starts, so the haze episode's alerts must arrive through the live stream.
  */
 
+// what the callbacks passed to page.evaluate use: they run in the page, and this project's TypeScript has no DOM library
+declare const window: { innerWidth: number; consoleTestMarker?: string };
+declare const document: { activeElement: { id: string; closest(selector: string): unknown } | null; documentElement: { lang: string; scrollWidth: number } };
+declare function getComputedStyle(element: unknown): { outlineStyle: string };
+
 const ok = requireComponents('console browser tests', 'chromium');
 const NO_DATA_GREY = '#9e9e9e';
 const BAND_COLOURS = AQI_BANDS.map((b) => b.colour.hex);
@@ -63,13 +68,15 @@ describe.skipIf(!ok)('operator console in Chromium (platform on the embedded sto
     await expect(page.locator('.alert-card').count()).resolves.toBe(0);
     await expect(page.locator('.role').getAttribute('data-role')).resolves.toBe('operator');
     // a reload would lose this: the alert must come through the open stream
-    await page.evaluate(() => Object.assign(window, { consoleTestMarker: 'kept' }));
+    await page.evaluate(() => {
+      window.consoleTestMarker = 'kept';
+    });
 
     const demo = world.startDemo();
     const card = page.locator('.alert-card[data-rule="air.pm25.24h"]').first();
     await card.waitFor({ timeout: 150_000 });
     await demo;
-    expect(await page.evaluate(() => (window as unknown as { consoleTestMarker?: string }).consoleTestMarker)).toBe('kept');
+    expect(await page.evaluate(() => window.consoleTestMarker)).toBe('kept');
     await expect.poll(() => page.locator('#live-region').textContent()).toMatch(/New alert: PM2\.5, 24-hour mean above the standard/);
     await screenshot(page, 'alerts-live-desktop');
 
@@ -201,6 +208,13 @@ describe.skipIf(!ok)('operator console in Chromium (platform on the embedded sto
     expect(((await forced.json()) as { detail: string }).detail).toMatch(/needs role operator/);
     const after = (await (await world.api(`/v1/cities/${world.city}/alerts/${alertId}`)).json()) as { alert: { acknowledged: boolean } };
     expect(after.alert.acknowledged).toBe(false);
+
+    // the link in alert notifications ({console}/alerts/{id}) opens that alert, with its history
+    await viewerPage.goto(`${world.baseUrl}/alerts/${alertId}`);
+    await viewerPage.waitForURL(new RegExp(`/#/c/${world.city}/alerts/${alertId}$`));
+    const opened = viewerPage.locator(`.alert-card[data-alert-id="${alertId}"]`);
+    await opened.locator('.transitions li').first().waitFor({ timeout: 30_000 });
+    await expect(opened.locator('.transitions').textContent()).resolves.toContain('Raised');
   }, 60_000);
 
   it('works with the keyboard and on a phone-sized screen', async () => {
@@ -210,7 +224,7 @@ describe.skipIf(!ok)('operator console in Chromium (platform on the embedded sto
     await page.locator('.updated-at').waitFor();
     await page.keyboard.press('Tab');
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('skip-link');
-    await expect(page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle)).resolves.toBe('solid');
+    await expect(page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle)).resolves.toBe('solid');
     await page.keyboard.press('Enter');
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('main');
     // from there Tab reaches a station (on the map or in the list) and Enter opens it

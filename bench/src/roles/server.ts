@@ -99,8 +99,6 @@ async function start(args: StartArgs): Promise<{ url: string | null; stages: Mem
   stages.push(memory(`${args.fleetSize} devices provisioned`));
   if (args.mode !== 'ingest') {
     broker = await createBroker({ registry: state, serviceAccounts: [SERVICE], host: '127.0.0.1', mqttPort: 0, logger });
-    if (process.env.BENCH_EXP_OUTGOING) (await import('../../../services/broker/src/outgoing-queues.ts')).useFastOutgoingQueues(broker.aedes.persistence);
-    if (process.env.BENCH_EXP_CONCURRENCY) (broker.aedes as unknown as { mq: { concurrency: number } }).mq.concurrency = Number(process.env.BENCH_EXP_CONCURRENCY);
     stages.push(memory('broker listening'));
   }
   if (args.mode === 'broker-null') {

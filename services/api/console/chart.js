@@ -4,8 +4,10 @@
 import { s } from './dom.js';
 import { formatAxis, formatNumber } from './i18n.js';
 
-const WIDTH = 720;
-const HEIGHT = 260;
+// a phone gets a narrower view box, so that the labels keep a readable size
+const NARROW = typeof matchMedia === 'function' && matchMedia('(max-width: 600px)').matches;
+const WIDTH = NARROW ? 380 : 720;
+const HEIGHT = NARROW ? 240 : 260;
 const M = { top: 26, right: 16, bottom: 34, left: 52 };
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -62,7 +64,7 @@ export function lineChart(options) {
     grid.push(s('text', { class: 'chart-tick', x: M.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, formatNumber(v, step < 1 ? 2 : 1)));
   }
   const span = to - from;
-  const tickEvery = span <= 2 * DAY_MS ? 3 * HOUR_MS : span <= 8 * DAY_MS ? DAY_MS : 5 * DAY_MS;
+  const tickEvery = (span <= 2 * DAY_MS ? 3 * HOUR_MS : span <= 8 * DAY_MS ? DAY_MS : 5 * DAY_MS) * (NARROW ? 2 : 1);
   // ticks at Asia/Bangkok hour or midnight boundaries (UTC+7, no daylight saving)
   const offset = 7 * HOUR_MS;
   const first = Math.ceil((from + offset) / tickEvery) * tickEvery - offset;

@@ -52,6 +52,14 @@ export interface BrokerHandle {
 }
 
 const DEFAULT_CONCURRENCY = 100;
+/**
+ * Messages the in-process emitter relays at once. At 100 (Aedes' default) every publish beyond
+ * the 100th waits in mqemitter's queue, each needs several event-loop turns to be delivered, and
+ * the queue's shift() was 21 % of the platform's CPU: `npm run bench -- platform` went from
+ * ~1,450 to ~2,900 readings/s at 1,000-2,000 on the same loaded machine (issue 7, BENCHMARKS.md).
+ * Publishers' QoS 1 windows and the subscribers' socket back-pressure still bound what is in flight.
+ */
+const RELAY_CONCURRENCY = 1000;
 
 /** Start the MQTT broker: device auth, ACL, device status, TCP and WebSocket listeners, metrics. */
 export async function createBroker(options: BrokerOptions): Promise<BrokerHandle> {
@@ -87,7 +95,7 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerHandle
     const aedesOptions: AedesOptions = {
       id: brokerId,
       ...(redis ? { persistence: redis.persistence, mq: redis.mq } : {}),
-      concurrency: DEFAULT_CONCURRENCY,
+      concurrency: RELAY_CONCURRENCY,
       connectTimeout: options.connectTimeoutMs ?? 10_000,
       preConnect: createPreConnect(wills, (username) => serviceAccounts.has(username)),
       // device client ids are namespaced as {deviceId}/{clientId} (see deviceClientId); MQTT 3.1 allowed 23 characters

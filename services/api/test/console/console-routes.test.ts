@@ -3,7 +3,7 @@ import { alertRepository, type AlertRepository } from '@mueang/storage';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertFeed, CONSOLE_DIR, type AlertFeedEvent } from '../../src/console/index.ts';
+import { AlertFeed, CONSOLE_DIR, contentSecurityPolicy, tileOrigin, type AlertFeedEvent } from '../../src/console/index.ts';
 import { createFixture, KEYS, NOW, type Fixture } from '../fixtures.ts';
 
 /**
@@ -74,6 +74,18 @@ describe('static console', () => {
     const reference = JSON.parse(json) as { aqiBands: Array<{ level: number; colour: string; name: { th: string; en: string } }>; rules: Record<string, unknown> };
     expect(reference.aqiBands.map((b) => [b.level, b.colour, b.name.th, b.name.en])).toEqual(AQI_BANDS.map((b) => [b.level, b.colour.hex, b.name.th, b.name.en]));
     expect(reference.rules['air.pm25.24h']).toBeDefined();
+  });
+});
+
+describe('map tiles (optional)', () => {
+  it('lets the page load images from the configured tile server only, and refuses an unusable template', () => {
+    expect(contentSecurityPolicy({ tileUrl: null, tileAttribution: null })).toContain("img-src 'self' data:;");
+    const csp = contentSecurityPolicy({ tileUrl: 'https://tiles.cnx.example.go.th/osm/{z}/{x}/{y}.png', tileAttribution: '© OpenStreetMap contributors' });
+    expect(csp).toContain("img-src 'self' data: https://tiles.cnx.example.go.th;");
+    expect(tileOrigin('http://10.0.0.5:8080/{z}/{x}/{y}.png')).toBe('http://10.0.0.5:8080');
+    expect(() => tileOrigin('tiles/{z}/{x}/{y}.png')).toThrow(/not a URL/);
+    expect(() => tileOrigin('ftp://tiles.example/{z}/{x}/{y}.png')).toThrow(/http/);
+    expect(() => tileOrigin('https://tiles.example/{z}/{x}.png')).toThrow(/\{y\}/);
   });
 });
 
