@@ -71,6 +71,8 @@ export async function runSuite(scenario: Scenario, o: SuiteOptions, log: Log, pr
     const rows = await ceilings(load, o, log);
     rows.push(await pipeline('influxdb', load, log));
     rows.push(await pipeline('duckdb', load, log));
+    // is the load generator the limit? the same run with one more generator process
+    if (!o.smoke) rows.push(await pipeline('influxdb', { ...load, generators: load.generators + 1, latencyShare: 0 }, log));
     results.platform = rows;
     sections.push(['throughput', platformSection(rows, load, o)]);
   }

@@ -17,7 +17,7 @@ export interface ConsoleWorld {
   baseUrl: string;
   city: string;
   keys: { operator: IssuedKey; viewer: IssuedKey };
-  /** start the demo fleet: a day of history with the haze episode, then live readings; resolves after the backfill */
+  /** start the demo fleet: a day of history with the haze episode, then live readings; resolves once the history is stored */
   startDemo(): Promise<Demo>;
   /** a /v1 request with a key (default: the admin key) */
   api(path: string, init?: { key?: string; method?: string; body?: unknown }): Promise<Response>;
@@ -63,6 +63,8 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
       api,
       async startDemo() {
         demo = await startDemo({ dataDir, brokerUrl: platform.broker.url, state: platform.state, ratePerMinute: 6, backfillDays: 1, logger });
+        // the history stored and its hourly and daily rollups computed, as the rollup job does every 30 s
+        await platform.ingest.flush();
         return demo;
       },
       async close() {
@@ -109,7 +111,9 @@ export async function signIn(page: Page, baseUrl: string, key: string, hash = ''
   await page.locator('nav#nav a').first().waitFor();
 }
 
+/** the whole page as `{name}.png`, and what the first screen shows as `{name}-screen.png` */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}-screen.png`) });
 }

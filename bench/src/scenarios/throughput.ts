@@ -183,7 +183,7 @@ export async function pipeline(
     const dataPoints = idle.writtenDataPoints - before.writtenDataPoints;
     const seconds = (idle.lastWriteAt - run.firstSendAt) / 1000;
     const rate = readings / seconds;
-    const name = external ? `${via.name} -> ingest` : 'Aedes -> ingest (the platform)';
+    const name = `${external ? `${via.name} -> ingest` : 'Aedes -> ingest (the platform)'}${load.generators > 1 ? `, ${load.generators} generator processes` : ''}`;
     log(`${name} -> ${backend}: ${Math.round(rate)} readings/s (${readings} in ${seconds.toFixed(1)} s${idle.timedOut ? ', TIMED OUT waiting for the store' : ''})`);
 
     let latency: ThroughputRow['latency'] = null;

@@ -3,6 +3,7 @@
 // stream's `ready` event, so nothing that happened while disconnected is missed.
 
 import { ApiProblem, getJson, readEventStream } from './api.js';
+import { REFERENCE } from './reference.js';
 
 /**
  * @typedef {{ id: string, cityId: string, siteId: string | null, deviceId: string | null, domain: string, ruleId: string,
@@ -61,9 +62,13 @@ export class LiveAlerts {
     this.controller.abort();
   }
 
-  /** active alerts, newest first */
+  /** active alerts, the most severe first, then the newest */
   list() {
-    return [...this.active.values()].sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || b.id.localeCompare(a.id));
+    const rank = (/** @type {string} */ severity) => {
+      const i = REFERENCE.severities.indexOf(severity);
+      return i < 0 ? REFERENCE.severities.length : i;
+    };
+    return [...this.active.values()].sort((a, b) => rank(a.severity) - rank(b.severity) || b.raisedAt.localeCompare(a.raisedAt) || b.id.localeCompare(a.id));
   }
 
   unacknowledgedCount() {
