@@ -13,11 +13,15 @@ Scenarios (each runs real processes on loopback, bounded in count and time):
                 (p50/p90/p99), readings lost, CPU and peak memory per process
   peers         the same bounded load through the platform, Mosquitto -> ingest (default and raised
                 queue limits) and Mosquitto -> Node-RED (mqtt in -> influxdb out), all into InfluxDB;
-                Node-RED ${'is'} installed into bench/.work/node-red on first use (not with --smoke)
+                Node-RED is installed into bench/.work/node-red on first use (not with --smoke)
   connections   ramp connected devices (each publishing once a minute) until one step fails or the
                 last is held; memory per connection
   overload      the platform at 2x its sustainable rate, then below it: memory bound, nothing
                 acknowledged lost, time to recover
+  alert-latency a reading that breaks a rule -> broker -> ingest/alerts -> signed webhook (p50/p99),
+                under simulator background load (bench/src/alert-latency.ts)
+  assessment    a city's year of rollups -> assessment and evidence pack, timed on DuckDB and
+                InfluxDB (bench/src/assessment.ts)
   all           every scenario above, in that order
 
 Options:

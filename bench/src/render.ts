@@ -65,7 +65,7 @@ export function peersTable(result: PeersResult): string {
 
 export function connectionsTable(result: ConnectionsResult): string {
   return table(
-    ['devices asked', 'held', 'login time s', 'failed', 'dropped', 'publishes acked / sent', 'platform RSS', 'KB per connection (platform)', 'KB per connection (generator)', 'platform CPU %'],
+    ['devices asked', 'held', 'login time s', 'failed', 'dropped', 'publishes acked / sent', 'platform RSS', 'KB per added connection (platform)', 'KB per connection (generator)', 'platform CPU %', 'connections ended, as the broker saw it'],
     result.steps.map((s) => [
       s.target,
       s.held,
@@ -77,6 +77,7 @@ export function connectionsTable(result: ConnectionsResult): string {
       s.kbPerConnection,
       s.generatorKbPerConnection,
       s.platformCpuPercent,
+      Object.entries(s.disconnectReasons).map(([k, v]) => `${k}: ${v}`).join('; ') || '-',
     ]),
   );
 }

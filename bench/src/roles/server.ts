@@ -61,6 +61,8 @@ export interface ServerStatus {
   verified: number;
   notFound: number;
   clients: number;
+  /** why connections ended (platform and broker modes) */
+  disconnects: Record<string, number>;
   memory: MemoryStage;
 }
 
@@ -74,6 +76,16 @@ let ingest: Ingest | null = null;
 let nullSubscriber: MqttClient | null = null;
 let nullReceived = 0;
 let nullLastAt = 0;
+/** why device connections ended, as Aedes reports it */
+const disconnects: Record<string, number> = {};
+function countDisconnects(b: BrokerHandle): void {
+  const count = (reason: string) => (disconnects[reason] = (disconnects[reason] ?? 0) + 1);
+  b.aedes.on('keepaliveTimeout', () => count('keepalive timeout'));
+  b.aedes.on('clientError', (_client, err) => count(`client error: ${err.message}`));
+  b.aedes.on('connectionError', (_client, err) => count(`connection error: ${err.message}`));
+  b.aedes.on('clientDisconnect', () => count('disconnected (any reason)'));
+}
+
 /** a persistent session left on a shared broker (Mosquitto) would queue messages for nobody */
 let sessionToClear: { url: string; clientId: string } | null = null;
 const stages: MemoryStage[] = [];
@@ -99,6 +111,8 @@ async function start(args: StartArgs): Promise<{ url: string | null; stages: Mem
   stages.push(memory(`${args.fleetSize} devices provisioned`));
   if (args.mode !== 'ingest') {
     broker = await createBroker({ registry: state, serviceAccounts: [SERVICE], host: '127.0.0.1', mqttPort: 0, logger });
+    countDisconnects(broker);
+    if (process.env.BENCH_EXP_CONCURRENCY) (broker.aedes as unknown as { mq: { concurrency: number } }).mq.concurrency = Number(process.env.BENCH_EXP_CONCURRENCY);
     stages.push(memory('broker listening'));
   }
   if (args.mode === 'broker-null') {
@@ -157,6 +171,7 @@ function status(): ServerStatus {
     verified: stats?.verified ?? 0,
     notFound: stats?.notFound ?? 0,
     clients: broker?.health().clients ?? 0,
+    disconnects: { ...disconnects },
     memory: memory('now'),
   };
 }

@@ -26,11 +26,13 @@ export interface ConnectionStep {
   sent: number;
   acked: number;
   platformRssMb: number;
-  /** (platform RSS now - RSS before the first device) / devices held */
+  /** (platform RSS now - at the first step) / (devices held now - at the first step): the slope, free of start-up memory the process returns meanwhile */
   kbPerConnection: number;
   generatorRssMb: number;
   generatorKbPerConnection: number;
   platformCpuPercent: number;
+  /** why the broker saw connections end, counted since the start */
+  disconnectReasons: Record<string, number>;
 }
 
 export interface ConnectionsResult {
@@ -88,13 +90,14 @@ export async function runConnections(options: ConnectionsOptions, log: Log): Pro
         sent: run.sent,
         acked: run.acked,
         platformRssMb: rss / 2 ** 20,
-        kbPerConnection: held > 0 ? (rss - baseline) / 1024 / held : 0,
+        kbPerConnection: steps[0] && held > steps[0].held ? ((rss / 2 ** 20 - steps[0].platformRssMb) * 1024) / (held - steps[0].held) : 0,
         generatorRssMb: generatorRss,
         generatorKbPerConnection: held > 0 ? (generatorRss * 1024) / held : 0,
         platformCpuPercent: usageOf(usage, 'platform')?.cpuPercent ?? 0,
+        disconnectReasons: status.disconnects,
       };
       steps.push(step);
-      log(`connections: holding ${held} devices, platform RSS ${step.platformRssMb.toFixed(0)} MB (${step.kbPerConnection.toFixed(1)} KB per connection), ${run.acked}/${run.sent} publishes acknowledged`);
+      log(`connections: holding ${held} devices, platform RSS ${step.platformRssMb.toFixed(0)} MB (${step.kbPerConnection.toFixed(1)} KB per added connection), ${run.acked}/${run.sent} publishes acknowledged; ended: ${JSON.stringify(status.disconnects)}`);
       if (c.failed > 0 || held < target || run.disconnects > 0 || run.acked < run.sent) break;
     }
     const good = steps.filter((s) => s.failed === 0 && s.held >= s.target && s.disconnects === 0 && s.acked === s.sent);

@@ -206,14 +206,17 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox<AssessmentRoutesOptions
         summary: 'National view: cities whose environmental quality is within standard',
         description:
           'The master-plan indicator "number of cities whose environmental quality is within standard" for the period, with each city\'s status and the reasons. ' +
-          'One rule for every city: its environmental-quality KPIs against the default catalog targets (see `method`).',
+          'One rule for every city: its environmental-quality KPIs against the default catalog targets (see `method`). ' +
+          'A key limited to one city sees that city and the cities that opted in to open data.',
         querystring: PeriodQuery,
         response: { 200: NationalResponse, ...problems(400, 401, 403, 429, 503) },
       },
     },
     async (request) => {
       const period = resolvePeriod(request.query, now());
-      const cities = await state.listCities();
+      // a key limited to one city sees that city and the cities that publish open data, nothing private of others
+      const scope = (request as { principal?: { cityId: string | null } }).principal?.cityId ?? null;
+      const cities = (await state.listCities()).filter((c) => scope === null || c.id === scope || c.publicData);
       const assessments = [];
       for (const city of cities) assessments.push((await loadAndAssess(sources, city, period)).assessment);
       return nationalView(period, assessments);
