@@ -112,7 +112,6 @@ async function start(args: StartArgs): Promise<{ url: string | null; stages: Mem
   if (args.mode !== 'ingest') {
     broker = await createBroker({ registry: state, serviceAccounts: [SERVICE], host: '127.0.0.1', mqttPort: 0, logger });
     countDisconnects(broker);
-    if (process.env.BENCH_EXP_CONCURRENCY) (broker.aedes as unknown as { mq: { concurrency: number } }).mq.concurrency = Number(process.env.BENCH_EXP_CONCURRENCY);
     stages.push(memory('broker listening'));
   }
   if (args.mode === 'broker-null') {

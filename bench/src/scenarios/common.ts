@@ -50,7 +50,7 @@ export class Generators {
   }
 
   /** connect devices [from, to) of a `fleetSize` fleet, split evenly between the generators */
-  async connect(url: string, fleetSize: number, from = 0, to = fleetSize, options: { concurrency?: number } = {}): Promise<ConnectResult> {
+  async connect(url: string, fleetSize: number, from = 0, to = fleetSize, options: { concurrency?: number; keepaliveS?: number } = {}): Promise<ConnectResult> {
     const n = this.children.length;
     const span = to - from;
     const results = await Promise.all(
@@ -61,6 +61,7 @@ export class Generators {
           from: from + Math.floor((span * i) / n),
           to: from + Math.floor((span * (i + 1)) / n),
           concurrency: Math.max(1, Math.round((options.concurrency ?? 32) / n)),
+          ...(options.keepaliveS ? { keepaliveS: options.keepaliveS } : {}),
         }),
       ),
     );

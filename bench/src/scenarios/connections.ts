@@ -69,7 +69,10 @@ export async function runConnections(options: ConnectionsOptions, log: Log): Pro
         log(`connections: step ${target} skipped: the open-files limit is ${fileLimit} (hard limit of this machine)`);
         break;
       }
-      const c = await generators.connect(server.url!, max, connected, target, { concurrency: 64 });
+      // keepalive twice the publish interval: the publishes keep the connection alive, as a device
+      // configured for this would; with keepalive = interval only a PINGREQ on the dot does, and
+      // during a login storm the broker's busy event loop timed some of those out (see BENCHMARKS.md)
+      const c = await generators.connect(server.url!, max, connected, target, { concurrency: 64, keepaliveS: Math.ceil((2 * options.intervalMs) / 1000) });
       connected = target;
       log(`connections: ${target} requested, ${c.connected} new in ${(c.ms / 1000).toFixed(1)} s${c.failed ? `, ${c.failed} failed (${c.firstError})` : ''}`);
       const window = monitor.window();

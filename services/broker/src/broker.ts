@@ -53,13 +53,17 @@ export interface BrokerHandle {
 
 const DEFAULT_CONCURRENCY = 100;
 /**
- * Messages the in-process emitter relays at once. At 100 (Aedes' default) every publish beyond
- * the 100th waits in mqemitter's queue, each needs several event-loop turns to be delivered, and
- * the queue's shift() was 21 % of the platform's CPU: `npm run bench -- platform` went from
- * ~1,450 to ~2,900 readings/s at 1,000-2,000 on the same loaded machine (issue 7, BENCHMARKS.md).
- * Publishers' QoS 1 windows and the subscribers' socket back-pressure still bound what is in flight.
+ * Messages the in-process emitter (mqemitter) relays at once; 0 = no limit. Aedes acknowledges a
+ * QoS 1 PUBLISH before relaying it and parses a whole socket read at once, so with a limit the
+ * rest wait in mqemitter's array, whose shift() copies the array once it is large: 54 % of the
+ * broker's CPU at 1,000. Measured with `npm run bench` (issue 7, 200 devices, 2,000 in flight):
+ * Aedes' default 100 -> 1,000 doubled the platform's rate on a loaded machine (~1,450 -> ~2,900
+ * readings/s); 1,000 -> no limit: broker ceiling 10,084 -> 19,034 msg/s, platform 6,127 -> 9,242
+ * readings/s, peak RSS +50 MB. The limit bounded nothing else: what is in flight is still bounded
+ * by each client's socket read (Aedes reads on after the batch is relayed) and by the
+ * subscribers' socket back-pressure.
  */
-const RELAY_CONCURRENCY = 1000;
+const RELAY_CONCURRENCY = 0;
 
 /** Start the MQTT broker: device auth, ACL, device status, TCP and WebSocket listeners, metrics. */
 export async function createBroker(options: BrokerOptions): Promise<BrokerHandle> {
