@@ -73,7 +73,7 @@ function positiveInt(name: string, raw: string): number {
 const scenario = positionals[0];
 if (values.help || !scenario) {
   process.stdout.write(HELP);
-  process.exit(values.help ? 0 : 2);
+  process.exit(0);
 }
 if (!(SCENARIOS as readonly string[]).includes(scenario)) fail(`unknown scenario ${JSON.stringify(scenario)}; one of ${SCENARIOS.join(', ')} (see --help)`);
 

@@ -7,7 +7,8 @@ import { nodeRedInstalled } from '../src/node-red.ts';
 import { runSuite, type Scenario, type SuiteOptions } from '../src/suite.ts';
 
 // CI proves every benchmark scenario still runs end to end on tiny loads; speed is never
-// asserted here (BENCHMARKS.md holds the numbers). The 'ceilings' scenario runs inside 'platform'.
+// asserted here (BENCHMARKS.md holds the numbers). The 'ceilings' scenario runs inside 'platform';
+// 'alert-latency' has its own smoke test (alert-latency.test.ts).
 const ok = await requireComponents('benchmark smoke runs', 'influxd', 'mosquitto');
 const scratch = path.join(os.tmpdir(), `bench-smoke-${process.pid}.md`);
 
@@ -71,6 +72,16 @@ describe.skipIf(!ok)('benchmark scenarios in smoke mode', () => {
     expect(r.connections!.steps.map((s) => s.held)).toEqual([50, 100]);
     expect(r.connections!.maxHeld).toBe(100);
     for (const s of r.connections!.steps) expect(s.acked).toBe(s.sent);
+  }, 600_000);
+
+  it('assessment: a small city\'s rollups -> assessment and evidence pack on DuckDB and InfluxDB', async () => {
+    const r = await smoke('assessment');
+    expect(r.assessment!.map((x) => x.options.backend)).toEqual(['duckdb', 'influxdb']);
+    for (const x of r.assessment!) {
+      expect(x.rollupRows).toBeGreaterThan(0);
+      expect(x.evidenceBytes).toBeGreaterThan(0);
+    }
+    for (const x of r.assessment!) expect(x.assessMs.length).toBe(1);
   }, 600_000);
 
   it('overload: twice the sustainable rate, then below it; everything acknowledged is stored', async () => {

@@ -53,6 +53,8 @@ describe.each<Backend>(['duckdb', 'influxdb'])('pipeline end to end on %s', (bac
 
   it.skipIf(skip)('stores exactly what the simulator sent, and dead-letters each malformed reading with its reason', async () => {
     const before = pipeline.ingest.messagesReceived;
+    const counted = async (name: string) => (await pipeline.ingest.metrics.getSingleMetric(name)!.get()).values[0]?.value ?? 0;
+    const [messagesBefore, readingsBefore] = [await counted('mueang_ingest_messages_total'), await counted('mueang_ingest_readings_total')];
     const run = await runFleet({
       url: pipeline.broker.url,
       fleet,
@@ -81,6 +83,8 @@ describe.each<Backend>(['duckdb', 'influxdb'])('pipeline end to end on %s', (bac
     for (const domain of ['air', 'water', 'energy', 'waste'] as const) stored.push(...(await pipeline.telemetry.queryRaw({ domain, city: 'cnx', from, to })));
     expect(stored.length).toBe(sent.length);
     expect(comparable(stored)).toEqual(comparable(sent));
+    expect((await counted('mueang_ingest_messages_total')) - messagesBefore).toBe(summary.sent);
+    expect((await counted('mueang_ingest_readings_total')) - readingsBefore).toBe(sent.length);
 
     const expected = recorder
       .expectedDeadLetters()

@@ -1,6 +1,6 @@
 import { createBroker, type BrokerHandle } from '@mueang/broker';
 import { telemetryFilter, type TelemetryPoint } from '@mueang/core';
-import { startIngest, type Ingest } from '@mueang/ingest';
+import { HeldWrites, startIngest, type Ingest } from '@mueang/ingest';
 import { deviceValues, newPatternState, Rng } from '@mueang/sim';
 import { openStateStore, openTelemetryStore, type StateStore, type TelemetryStore, type TelemetryStoreConfig } from '@mueang/storage';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -19,13 +19,14 @@ import { serve } from './rpc.ts';
  * The measured side of a scenario, one process:
  * - platform: PGlite registry + Aedes broker (createBroker) + ingest -> store, as `npm start` runs them
  * - broker-null: the same broker with a service-account subscriber that acknowledges and drops (the broker ceiling)
+ * - broker: the same broker alone (ingest then runs in another process, mode 'ingest' with brokerAuth)
  * - ingest: registry + ingest -> store, subscribed to another broker (Mosquitto)
  * - storage: a writer putting big batches straight into the store (the storage ceiling)
  */
 export const SERVICE = { username: 'bench', password: 'bench-service-password-0123456789' };
 
 export interface StartArgs {
-  mode: 'platform' | 'broker-null' | 'ingest' | 'storage';
+  mode: 'platform' | 'broker-null' | 'broker' | 'ingest' | 'storage';
   fleetSize: number;
   store?: TelemetryStoreConfig;
   /** ingest mode: the broker to subscribe to */
@@ -34,6 +35,8 @@ export interface StartArgs {
   city?: string;
   /** ingest mode: MQTT client id (unique on a shared broker) */
   ingestClientId?: string;
+  /** ingest mode: log in with the bench service account (our broker in another process) */
+  brokerAuth?: boolean;
   /** query one reading back every N store writes (0 = never) */
   verifyEvery?: number;
   /** scrypt cost of the device logins (see fleet.ts) */
@@ -114,6 +117,7 @@ async function start(args: StartArgs): Promise<{ url: string | null; stages: Mem
     countDisconnects(broker);
     stages.push(memory('broker listening'));
   }
+  if (args.mode === 'broker') return { url: broker!.url, stages, dir };
   if (args.mode === 'broker-null') {
     nullSubscriber = await nullSubscribe(broker!.url);
     stages.push(memory('null subscriber connected'));
@@ -128,7 +132,7 @@ async function start(args: StartArgs): Promise<{ url: string | null; stages: Mem
   ingest = await startIngest({
     mqtt: {
       url: brokerUrl,
-      ...(args.mode === 'platform' ? SERVICE : {}),
+      ...(args.mode === 'platform' || args.brokerAuth ? SERVICE : {}),
       ...(args.ingestClientId ? { clientId: args.ingestClientId } : {}),
       ...(args.city ? { city: args.city } : {}),
     },
@@ -142,11 +146,22 @@ async function start(args: StartArgs): Promise<{ url: string | null; stages: Mem
   return { url: broker?.url ?? brokerUrl, stages, dir };
 }
 
+/**
+ * Acknowledges the way ingest does, so that the ceiling is not lower for want of it: PUBACKs
+ * written together once per event-loop turn (ingest holds them until its journal is written), and
+ * mqtt.js's per-packet debug tracing off.
+ */
 function nullSubscribe(url: string): Promise<MqttClient> {
-  const client = mqtt.connect(url, { ...SERVICE, clientId: 'bench-null-subscriber', clean: true, reconnectPeriod: 1000 });
+  const client = mqtt.connect(url, { ...SERVICE, clientId: 'bench-null-subscriber', clean: true, reconnectPeriod: 1000, log: () => undefined });
+  let writes: HeldWrites | null = null;
   client.handleMessage = (_packet, done) => {
     nullReceived++;
     nullLastAt = Date.now();
+    if (!writes?.held) {
+      if (writes?.stream !== client.stream) writes = new HeldWrites(client.stream);
+      writes.hold();
+      setImmediate(() => writes?.release());
+    }
     done();
   };
   return new Promise((resolve, reject) => {

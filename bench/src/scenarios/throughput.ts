@@ -142,7 +142,7 @@ export async function pipeline(
   backend: Backend,
   load: LoadOptions,
   log: Log,
-  via: { broker: 'aedes' } | { broker: 'external'; url: string; name: string; pid?: number } = { broker: 'aedes' },
+  via: { broker: 'aedes' } | { broker: 'aedes-split' } | { broker: 'external'; url: string; name: string; pid?: number } = { broker: 'aedes' },
 ): Promise<ThroughputRow> {
   const monitor = new ProcMonitor();
   const cleanup = new Cleanup();
@@ -151,6 +151,12 @@ export async function pipeline(
     const store = influxd ? { kind: 'influxdb' as const, url: influxd.url, database: 'mueang' } : { kind: 'duckdb' as const, path: 'telemetry.duckdb' };
     const external = via.broker === 'external';
     if (via.broker === 'external' && via.pid) monitor.watch(via.name.toLowerCase(), via.pid);
+    // the same broker in a process of its own, ingest in another: what two cores give when broker and ingest do not share one event loop
+    const split = via.broker === 'aedes-split' ? await startServer('broker', { mode: 'broker', fleetSize: load.devices, loginCost: load.loginCost ?? 'production' }, monitor, cleanup) : null;
+    if (split) {
+      const ingest = await startServer('ingest', { mode: 'ingest', fleetSize: load.devices, store, brokerUrl: split.url!, brokerAuth: true, verifyEvery: 10 }, monitor, cleanup);
+      return await measurePipeline(ingest, split.url!, 'Aedes, ingest: each in its own process', backend, load, log, monitor, cleanup);
+    }
     const server = await startServer(
       external ? 'ingest' : 'platform',
       external
@@ -159,66 +165,81 @@ export async function pipeline(
       monitor,
       cleanup,
     );
-    const runStart = Date.now();
-    const gens = await Generators.start(load.generators, monitor, cleanup);
-    const login = await connectFleet(gens, external ? via.url : server.url!, load.devices, log);
-    let acked = 0;
-    let unacked = 0;
-    if (load.warmupMs > 0) {
-      const warm = await gens.run({ mode: 'closed', durationMs: load.warmupMs, window: load.window });
-      acked += warm.acked;
-      unacked += warm.unacked;
-    }
-    const before = await waitIdle(server.child, acked);
-    const loadAvg = loadAverage();
-    const stopProfile = await profilePhase(server.child, `${external ? 'ingest' : 'platform'}-${backend}`);
-    const window = monitor.window();
-    const run = await gens.run(closedRun(load));
-    acked += run.acked;
-    unacked += run.unacked;
-    const idle = await waitIdle(server.child, acked);
-    const processes = window.end(idle.lastWriteAt);
-    await stopProfile();
-    const readings = idle.writtenReadings - before.writtenReadings;
-    const dataPoints = idle.writtenDataPoints - before.writtenDataPoints;
-    const seconds = (idle.lastWriteAt - run.firstSendAt) / 1000;
-    const rate = readings / seconds;
-    const name = `${external ? `${via.name} -> ingest` : 'Aedes -> ingest (the platform)'}${load.generators > 1 ? `, ${load.generators} generator processes` : ''}`;
-    log(`${name} -> ${backend}: ${Math.round(rate)} readings/s (${readings} in ${seconds.toFixed(1)} s${idle.timedOut ? ', TIMED OUT waiting for the store' : ''})`);
-
-    let latency: ThroughputRow['latency'] = null;
-    if (load.latencyShare > 0 && load.latencyMs > 0) {
-      await server.child.call('latency', { reset: true });
-      const offered = Math.max(1, Math.round(rate * load.latencyShare));
-      const steady = await gens.run({ mode: 'open', segments: [{ perSecond: offered, durationMs: load.latencyMs }], window: load.window });
-      acked += steady.acked;
-      unacked += steady.unacked;
-      const after = await waitIdle(server.child, acked);
-      const summary = await server.child.call<LatencySummary>('latency', { reset: true });
-      latency = { ...summary, offeredPerSecond: offered, verified: after.verified, notFound: after.notFound };
-      log(`latency at ${offered}/s: p50 ${summary.p50} ms, p99 ${summary.p99} ms (${summary.count} readings)`);
-    }
-    const stored = await server.child.call<{ readings: number; dataPoints: number }>('count', { from: runStart - 120_000, to: Date.now() + 120_000 });
-    return {
-      system: name,
-      store: backend === 'influxdb' ? 'InfluxDB' : 'DuckDB',
-      devices: load.devices,
-      readings,
-      readingsPerSecond: rate,
-      dataPointsPerSecond: dataPoints / seconds,
-      seconds,
-      lost: acked - stored.readings,
-      unacked,
-      latency,
-      processes,
-      memoryStages: server.stages,
-      loginsPerSecond: login,
-      loadAverage: loadAvg,
-    };
+    const name = external ? `${via.name} -> ingest` : 'Aedes -> ingest (the platform)';
+    return await measurePipeline(server, external ? via.url : server.url!, name, backend, load, log, monitor, cleanup);
   } finally {
     monitor.stop();
     await cleanup.run();
   }
+}
+
+/** the measured part of a pipeline run: `server` is the process whose ingest writes to the store */
+async function measurePipeline(
+  server: Awaited<ReturnType<typeof startServer>>,
+  deviceUrl: string,
+  baseName: string,
+  backend: Backend,
+  load: LoadOptions,
+  log: Log,
+  monitor: ProcMonitor,
+  cleanup: Cleanup,
+): Promise<ThroughputRow> {
+  const runStart = Date.now();
+  const gens = await Generators.start(load.generators, monitor, cleanup);
+  const login = await connectFleet(gens, deviceUrl, load.devices, log);
+  let acked = 0;
+  let unacked = 0;
+  if (load.warmupMs > 0) {
+    const warm = await gens.run({ mode: 'closed', durationMs: load.warmupMs, window: load.window });
+    acked += warm.acked;
+    unacked += warm.unacked;
+  }
+  const before = await waitIdle(server.child, acked);
+  const loadAvg = loadAverage();
+  const stopProfile = await profilePhase(server.child, `${server.child.label}-${backend}`);
+  const window = monitor.window();
+  const run = await gens.run(closedRun(load));
+  acked += run.acked;
+  unacked += run.unacked;
+  const idle = await waitIdle(server.child, acked);
+  const processes = window.end(idle.lastWriteAt);
+  await stopProfile();
+  const readings = idle.writtenReadings - before.writtenReadings;
+  const dataPoints = idle.writtenDataPoints - before.writtenDataPoints;
+  const seconds = (idle.lastWriteAt - run.firstSendAt) / 1000;
+  const rate = readings / seconds;
+  const name = `${baseName}${load.generators > 1 ? `, ${load.generators} generator processes` : ''}`;
+  log(`${name} -> ${backend}: ${Math.round(rate)} readings/s (${readings} in ${seconds.toFixed(1)} s${idle.timedOut ? ', TIMED OUT waiting for the store' : ''})`);
+
+  let latency: ThroughputRow['latency'] = null;
+  if (load.latencyShare > 0 && load.latencyMs > 0) {
+    await server.child.call('latency', { reset: true });
+    const offered = Math.max(1, Math.round(rate * load.latencyShare));
+    const steady = await gens.run({ mode: 'open', segments: [{ perSecond: offered, durationMs: load.latencyMs }], window: load.window });
+    acked += steady.acked;
+    unacked += steady.unacked;
+    const after = await waitIdle(server.child, acked);
+    const summary = await server.child.call<LatencySummary>('latency', { reset: true });
+    latency = { ...summary, offeredPerSecond: offered, verified: after.verified, notFound: after.notFound };
+    log(`latency at ${offered}/s: p50 ${summary.p50} ms, p99 ${summary.p99} ms (${summary.count} readings)`);
+  }
+  const stored = await server.child.call<{ readings: number; dataPoints: number }>('count', { from: runStart - 120_000, to: Date.now() + 120_000 });
+  return {
+    system: name,
+    store: backend === 'influxdb' ? 'InfluxDB' : 'DuckDB',
+    devices: load.devices,
+    readings,
+    readingsPerSecond: rate,
+    dataPointsPerSecond: dataPoints / seconds,
+    seconds,
+    lost: acked - stored.readings,
+    unacked,
+    latency,
+    processes,
+    memoryStages: server.stages,
+    loginsPerSecond: login,
+    loadAverage: loadAvg,
+  };
 }
 
 export function closedRun(load: LoadOptions) {

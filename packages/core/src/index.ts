@@ -8,4 +8,5 @@ export * from './units.ts';
 export * from './payload.ts';
 export * from './validate.ts';
 export * from './rules/index.ts';
+export * from './disk.ts';
 export * from './kpi/index.ts';

@@ -225,14 +225,12 @@ function optionsProblem(domain: unknown, opts: DecodeOptions): string | undefine
   if (!isDomain(domain)) return `domain ${showValue(domain)} is not one of ${DOMAINS.join(', ')}`;
   if (typeof opts !== 'object' || opts === null) return 'options must be an object with receivedAt';
   if (typeof opts.receivedAt !== 'number' || !Number.isFinite(opts.receivedAt)) return `receivedAt must be epoch milliseconds, got ${showValue(opts.receivedAt)}`;
-  const limits: Array<[string, unknown]> = [
-    ['maxBytes', opts.maxBytes],
-    ['maxFutureMs', opts.maxFutureMs],
-    ['maxAgeMs', opts.maxAgeMs],
-  ];
-  for (const [name, value] of limits) {
-    if (value !== undefined && !(typeof value === 'number' && value >= 0 && !Number.isNaN(value))) return `${name} must be a number >= 0, got ${showValue(value)}`;
-  }
+  // called once per message: no arrays built to check three options
+  return limitProblem('maxBytes', opts.maxBytes) ?? limitProblem('maxFutureMs', opts.maxFutureMs) ?? limitProblem('maxAgeMs', opts.maxAgeMs);
+}
+
+function limitProblem(name: string, value: unknown): string | undefined {
+  if (value !== undefined && !(typeof value === 'number' && value >= 0 && !Number.isNaN(value))) return `${name} must be a number >= 0, got ${showValue(value)}`;
   return undefined;
 }
 

@@ -1,5 +1,8 @@
 import type { StateStoreConfig, TelemetryStoreConfig } from '@mueang/storage';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import { z } from 'zod';
 
 /** A configuration that cannot work, with one line per problem naming the variable and what to do. */
@@ -41,6 +44,98 @@ export const storeVars = {
   INFLUX_USERNAME: z.string().optional(),
   INFLUX_PASSWORD: z.string().optional(),
 };
+
+const percentVar = (name: string) =>
+  z.coerce.number({ error: `${name} must be a percentage such as 10` }).min(0, `${name} must be from 0 to 99 (0 = off)`).max(99, `${name} must be from 0 to 99 (0 = off)`).optional();
+const bytesVar = (name: string) => z.coerce.number({ error: `${name} must be a number of bytes such as 2000000000` }).int(`${name} must be a whole number of bytes`).min(0, `${name} must be 0 or more (0 = off)`).optional();
+
+/**
+ * Disk space levels of the volumes ingest writes to (journal, embedded store): a level is reached below its percentage
+ * OR its bytes of free space; unset = the defaults of @mueang/core (warning 10 % / 2 GB, critical 5 % / 500 MB).
+ */
+export const diskVars = {
+  DISK_WARNING_FREE_PERCENT: percentVar('DISK_WARNING_FREE_PERCENT'),
+  DISK_WARNING_FREE_BYTES: bytesVar('DISK_WARNING_FREE_BYTES'),
+  DISK_CRITICAL_FREE_PERCENT: percentVar('DISK_CRITICAL_FREE_PERCENT'),
+  DISK_CRITICAL_FREE_BYTES: bytesVar('DISK_CRITICAL_FREE_BYTES'),
+  /** seconds between disk samples */
+  DISK_CHECK_INTERVAL_S: z.coerce.number({ error: 'DISK_CHECK_INTERVAL_S must be a number of seconds' }).int().min(5, 'DISK_CHECK_INTERVAL_S must be at least 5').max(3600, 'DISK_CHECK_INTERVAL_S must be at most 3600').default(30),
+};
+
+/** HTTPS for the API: a PEM certificate (chain) and its private key, both or neither (read with readHttpsFiles). */
+export const httpsVars = {
+  /** PEM certificate, with the intermediate certificates after it (e.g. Let's Encrypt's fullchain.pem) */
+  HTTPS_CERT: z.string().optional(),
+  /** PEM private key of that certificate, unencrypted */
+  HTTPS_KEY: z.string().optional(),
+};
+
+export interface HttpsFiles {
+  cert: Buffer;
+  key: Buffer;
+  /** the certificate's subject and end of validity (epoch ms), for the start-up log */
+  subject: string;
+  validTo: number;
+}
+
+/**
+ * The HTTPS files named by HTTPS_CERT and HTTPS_KEY, checked the way the server will use them (readable, PEM, the
+ * key belongs to the certificate); null when neither is set (plain HTTP). Problems are pushed to `problems`, one
+ * line each naming the variable and what to do, so they are reported with the rest of the configuration.
+ */
+export function readHttpsFiles(env: { HTTPS_CERT?: string | undefined; HTTPS_KEY?: string | undefined }, problems: string[]): HttpsFiles | null {
+  const certFile = env.HTTPS_CERT?.trim() || undefined;
+  const keyFile = env.HTTPS_KEY?.trim() || undefined;
+  if (certFile === undefined && keyFile === undefined) return null;
+  if (certFile === undefined || keyFile === undefined) {
+    problems.push(
+      certFile === undefined
+        ? 'HTTPS_CERT: required with HTTPS_KEY (the PEM certificate of that key); set both to serve HTTPS, or neither for plain HTTP'
+        : 'HTTPS_KEY: required with HTTPS_CERT (the PEM private key of that certificate); set both to serve HTTPS, or neither for plain HTTP',
+    );
+    return null;
+  }
+  const read = (name: string, file: string, what: string): Buffer | null => {
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      problems.push(`${name}=${JSON.stringify(file)}: cannot read the file (${code}); give the path of a readable ${what}`);
+      return null;
+    }
+  };
+  const cert = read('HTTPS_CERT', certFile, 'PEM certificate file');
+  const key = read('HTTPS_KEY', keyFile, 'PEM private key file');
+  if (!cert || !key) return null;
+  let x509: X509Certificate;
+  try {
+    if (!cert.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no -----BEGIN CERTIFICATE----- block');
+    x509 = new X509Certificate(cert);
+  } catch (err) {
+    problems.push(`HTTPS_CERT=${JSON.stringify(certFile)}: not a PEM certificate (${(err as Error).message}); give the certificate (and its chain) in PEM format`);
+    return null;
+  }
+  let privateKey: ReturnType<typeof createPrivateKey>;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (err) {
+    problems.push(
+      `HTTPS_KEY=${JSON.stringify(keyFile)}: not a usable PEM private key (${(err as Error).message}); give the unencrypted key (openssl pkey -in encrypted.pem -out key.pem)`,
+    );
+    return null;
+  }
+  if (!x509.checkPrivateKey(privateKey)) {
+    problems.push(`HTTPS_KEY=${JSON.stringify(keyFile)}: is not the key of the certificate in HTTPS_CERT (${x509.subject.replace(/\n/g, ', ')}); give the key the certificate was issued for`);
+    return null;
+  }
+  try {
+    tls.createSecureContext({ cert, key });
+  } catch (err) {
+    problems.push(`HTTPS_CERT/HTTPS_KEY: the TLS library refuses them (${(err as Error).message}); check the files`);
+    return null;
+  }
+  return { cert, key, subject: x509.subject.replace(/\n/g, ', '), validTo: Date.parse(x509.validTo) };
+}
 
 /** Parse the environment against a zod object shape; empty strings count as unset. */
 export function readEnv<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {

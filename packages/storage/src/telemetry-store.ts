@@ -1,4 +1,4 @@
-import type { AggregateFn, DeadLetter, Domain, RollupRow, TelemetryPoint } from '@mueang/core';
+import type { AggregateFn, AlertDomain, DeadLetter, Domain, RollupRow, TelemetryPoint } from '@mueang/core';
 
 export interface TagFilter {
   city?: string;
@@ -55,7 +55,8 @@ export interface AlertEvent {
   city: string;
   site: string | null;
   device: string | null;
-  domain: Domain;
+  /** 'system' for alerts about the platform itself */
+  domain: AlertDomain;
   ruleId: string;
   /** raised, escalated, reminder, cleared, acknowledged, assigned, severity_changed */
   transition: string;
@@ -97,6 +98,14 @@ export interface DeadLetterQuery {
   limit?: number;
 }
 
+/** How much disk a store takes (a metric), and where when it is local. */
+export interface StoreDiskUsage {
+  /** bytes of the store's files (DuckDB: database + WAL; InfluxDB 1.x: its shards of the database) */
+  bytes: number;
+  /** the local directory holding them (embedded store), null for a server elsewhere */
+  dir: string | null;
+}
+
 /**
  * Where readings, rollups and dead letters live. Writes are idempotent by
  * (domain, device, timestamp) for points and by (period, start, device, param) for rollups:
@@ -112,6 +121,8 @@ export interface TelemetryStore {
   latest(q: TagFilter & { domain?: Domain }): Promise<TelemetryPoint[]>;
   writeRollups(rows: RollupRow[]): Promise<void>;
   queryRollups(q: RollupQuery): Promise<RollupRow[]>;
+  /** the answers of many rollup queries, in their order, each exactly what queryRollups would return (fewer round trips) */
+  queryRollupBatch(queries: RollupQuery[]): Promise<RollupRow[][]>;
   writeDeadLetters(rows: DeadLetter[]): Promise<void>;
   queryDeadLetters(q: DeadLetterQuery): Promise<DeadLetter[]>;
   writeAlertEvents(events: AlertEvent[]): Promise<void>;
@@ -124,5 +135,7 @@ export interface TelemetryStore {
   deleteBefore(cutoff: RetentionCutoff): Promise<void>;
   /** true when the backend answers a trivial query */
   ping(): Promise<boolean>;
+  /** disk use of the store, null when the backend does not tell (in memory, InfluxDB 2.x/3, no admin rights) */
+  diskUsage?(): Promise<StoreDiskUsage | null>;
   close(): Promise<void>;
 }

@@ -44,6 +44,15 @@ export const COMPONENTS = {
   mosquitto: { name: 'Mosquitto at 127.0.0.1:1883', check: async () => ((await canConnect('127.0.0.1', 1883)) ? null : 'nothing listens on 127.0.0.1:1883') },
   mosquittoPub: { name: 'mosquitto_pub (Debian package mosquitto-clients)', check: () => (hasCommand('mosquitto_pub') ? null : 'mosquitto_pub not on PATH; apt-get install -y mosquitto-clients') },
   chromium: { name: 'Chromium (Debian package chromium)', check: () => (hasCommand('chromium') ? null : 'chromium not on PATH; apt-get install -y chromium') },
+  openssl: { name: 'openssl (Debian package openssl)', check: () => (hasCommand('openssl') ? null : 'openssl not on PATH; apt-get install -y openssl') },
+  smallFilesystem: {
+    name: 'a small tmpfs in a private user and mount namespace (unshare -rm, util-linux; unprivileged user namespaces enabled)',
+    check: () => {
+      // the mount lives and dies with the namespace of this one command: nothing is mounted for the system
+      const r = spawnSync('unshare', ['-rm', 'sh', '-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=1m tmpfs "$d" && umount "$d" && rmdir "$d"'], { encoding: 'utf8' });
+      return r.status === 0 ? null : `unshare -rm cannot mount a tmpfs here: ${(r.stderr || r.error?.message || 'failed').trim()}`;
+    },
+  },
 } satisfies Record<string, ComponentCheck>;
 
 export type ComponentName = keyof typeof COMPONENTS;

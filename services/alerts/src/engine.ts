@@ -10,10 +10,12 @@ import {
   evaluateCondition,
   initialInstanceState,
   stepRule,
+  type AlertDomain,
   type AlertRule,
   type ConditionOutcome,
   type DecodedReading,
   type DeviceInputs,
+  type DiskReport,
   type RuleInstanceState,
 } from '@mueang/core';
 import type { AlertObservation, AlertRecord, AlertRepository, Device, StateStore, TelemetryStore } from '@mueang/storage';
@@ -67,11 +69,54 @@ interface Instance {
 }
 
 interface DeviceState {
+  kind: 'device';
   device: Device;
   /** wall clock of the last message from the device (liveness: a backfilled old reading still shows the device is up) */
   lastSeenAt: number | null;
   status: { online: boolean; since: number } | null;
   instances: Map<string, Instance>;
+}
+
+/**
+ * A platform service as one city sees it: the subject of the 'system' rules (disk space). Its alerts have no site or
+ * device and one dedup key per service and city: `system/{source}/{city}/{rule}`.
+ */
+interface SystemState {
+  kind: 'system';
+  key: string;
+  source: string;
+  cityId: string;
+  disk: DiskReport | null;
+  instances: Map<string, Instance>;
+}
+
+type SubjectState = DeviceState | SystemState;
+
+/** what an alert row says about its subject */
+interface Subject {
+  key: string;
+  cityId: string;
+  siteId: string | null;
+  deviceId: string | null;
+  domain: AlertDomain;
+}
+
+const SYSTEM_KEY_PREFIX = 'system/';
+
+function systemKey(source: string, cityId: string): string {
+  return `${SYSTEM_KEY_PREFIX}${source}/${cityId}`;
+}
+
+/** the source and city of a system alert's dedup key (system/{source}/{city}/{rule}), null for another key */
+function parseSystemDedupKey(dedupKey: string): { source: string; cityId: string } | null {
+  if (!dedupKey.startsWith(SYSTEM_KEY_PREFIX)) return null;
+  const [source, cityId] = dedupKey.slice(SYSTEM_KEY_PREFIX.length).split('/');
+  return source && cityId ? { source, cityId } : null;
+}
+
+function subjectOf(s: SubjectState): Subject {
+  if (s.kind === 'system') return { key: s.key, cityId: s.cityId, siteId: null, deviceId: null, domain: 'system' };
+  return { key: s.device.id, cityId: s.device.cityId, siteId: s.device.siteId, deviceId: s.device.id, domain: s.device.domain };
 }
 
 const WINDOWED = new Set(['standard', 'aqi-band', 'baseline', 'stuck']);
@@ -92,7 +137,7 @@ function isWindowed(rule: AlertRule): boolean {
   return rule.conditions.some((c) => WINDOWED.has(c.kind));
 }
 
-function observationOf(o: ConditionOutcome | null): AlertObservation {
+function observationOf(o: ConditionOutcome | null, s?: SubjectState): AlertObservation {
   if (!o) return { parameter: null, value: null, unit: null, standard: null, window: null };
   return {
     parameter: o.parameter,
@@ -100,7 +145,7 @@ function observationOf(o: ConditionOutcome | null): AlertObservation {
     unit: o.unit,
     standard: o.standard,
     window: o.window,
-    details: { conditionId: o.conditionId, status: o.status, detail: o.detail },
+    details: { conditionId: o.conditionId, status: o.status, detail: o.detail, ...(s?.kind === 'system' ? { source: s.source } : {}) },
   };
 }
 
@@ -116,6 +161,8 @@ export interface EngineHealth {
 
 export class AlertEngine {
   private readonly devices = new Map<string, DeviceState>();
+  /** system subjects by key (system/{source}/{city}) */
+  private readonly systems = new Map<string, SystemState>();
   private readonly ops: SerialOps;
   private readonly cities: ReadonlySet<string> | null;
   private readonly spacingMs: number;
@@ -157,7 +204,12 @@ export class AlertEngine {
     await this.refreshOverrides(true);
     const active = await this.options.repository.listActive();
     for (const alert of active) {
-      if (!this.watches(alert.cityId) || alert.deviceId === null) continue;
+      if (!this.watches(alert.cityId)) continue;
+      if (alert.domain === 'system') {
+        this.restoreSystemAlert(alert);
+        continue;
+      }
+      if (alert.deviceId === null) continue;
       const device = await this.options.directory.device(alert.deviceId);
       if (!device) continue;
       const ds = this.deviceState(device);
@@ -172,6 +224,19 @@ export class AlertEngine {
       instance.writtenValue = alert.value;
     }
     this.options.logger.info({ active: active.length }, 'active alerts restored');
+  }
+
+  private restoreSystemAlert(alert: AlertRecord): void {
+    const parsed = parseSystemDedupKey(alert.dedupKey);
+    const rule = this.options.rules.activeRules(alert.cityId, 'system').find((r) => r.id === alert.ruleId);
+    if (!parsed || !rule) {
+      this.clearOrphan(alert, parsed ? 'the rule is disabled or no longer exists' : 'the alert names no reporting service');
+      return;
+    }
+    const instance = this.instanceOf(this.systemState(parsed.source, alert.cityId), rule);
+    instance.state = initialInstanceState(true, alert.severity);
+    instance.alert = { id: alert.id };
+    instance.writtenValue = alert.value;
   }
 
   /** Load the samples the rules need (the longest window back from now), device liveness and hourly baselines. */
@@ -262,9 +327,24 @@ export class AlertEngine {
     }
   }
 
+  /** A platform service's disk status, for each city it serves (the caller resolves "every city" to the list). */
+  handleDiskReport(report: DiskReport, cityIds: readonly string[]): void {
+    const now = this.options.clock();
+    for (const cityId of cityIds) {
+      if (!this.watches(cityId)) continue;
+      const ss = this.systemState(report.source, cityId);
+      ss.disk = report;
+      for (const rule of this.options.rules.activeRules(cityId, 'system')) {
+        if (rule.conditions.some((c) => c.kind === 'disk-space')) this.evaluate(ss, this.instanceOf(ss, rule), now, now);
+      }
+    }
+  }
+
   // ---- evaluation
 
-  private inputsOf(ds: DeviceState): DeviceInputs {
+  private inputsOf(s: SubjectState): DeviceInputs {
+    if (s.kind === 'system') return { domain: 'system', samples: () => [], lastSeenAt: null, status: null, disk: s.disk };
+    const ds = s;
     const { series } = this.options;
     const id = ds.device.id;
     return {
@@ -277,7 +357,7 @@ export class AlertEngine {
   }
 
   /** evaluate at `at`, or at the instance's latest evaluation time when `at` is earlier (late data joins the window) */
-  private evaluate(ds: DeviceState, instance: Instance, at: number, receivedAt: number): void {
+  private evaluate(ds: SubjectState, instance: Instance, at: number, receivedAt: number): void {
     const last = instance.state.lastEvaluatedAt;
     const t = last !== null && at < last ? last : at;
     const inputs = this.inputsOf(ds);
@@ -291,10 +371,10 @@ export class AlertEngine {
         this.raise(ds, instance, step.severity, step.cause, step.at, receivedAt);
         return;
       case 'severity':
-        this.changeSeverity(instance, step.severity, step.cause, step.at);
+        this.changeSeverity(ds, instance, step.severity, step.cause, step.at);
         return;
       case 'clear':
-        this.clear(instance, step.last, step.at);
+        this.clear(ds, instance, step.last, step.at);
         return;
       case 'none':
         return;
@@ -305,8 +385,8 @@ export class AlertEngine {
     return `al-${this.options.clock().toString(36)}-${randomBytes(5).toString('hex')}`;
   }
 
-  private raise(ds: DeviceState, instance: Instance, severity: AlertRecord['severity'], cause: ConditionOutcome, at: number, receivedAt: number): void {
-    const device = ds.device;
+  private raise(ds: SubjectState, instance: Instance, severity: AlertRecord['severity'], cause: ConditionOutcome, at: number, receivedAt: number): void {
+    const subject = subjectOf(ds);
     const ref: AlertRef = { id: this.newAlertId() };
     instance.alert = ref;
     instance.observation = cause;
@@ -315,14 +395,14 @@ export class AlertEngine {
     this.options.metrics.transitions.inc({ transition: 'raised', severity });
     const input = {
       id: ref.id,
-      dedupKey: `${device.id}/${instance.rule.id}`,
-      cityId: device.cityId,
-      siteId: device.siteId,
-      deviceId: device.id,
-      domain: device.domain,
+      dedupKey: `${subject.key}/${instance.rule.id}`,
+      cityId: subject.cityId,
+      siteId: subject.siteId,
+      deviceId: subject.deviceId,
+      domain: subject.domain,
       ruleId: instance.rule.id,
       severity,
-      observation: observationOf(cause),
+      observation: observationOf(cause, ds),
       at,
     };
     this.ops.enqueue(`raise ${ref.id}`, async () => {
@@ -331,33 +411,33 @@ export class AlertEngine {
         // another engine (or a previous run) holds the active alert of this device and rule: continue it
         this.raisedFrom.delete(ref.id);
         ref.id = result.alert.id;
-        this.options.logger.info({ alertId: ref.id, deviceId: device.id, ruleId: instance.rule.id }, 'alert already active; continuing it');
+        this.options.logger.info({ alertId: ref.id, subject: subject.key, ruleId: instance.rule.id }, 'alert already active; continuing it');
         return;
       }
       void this.options.publisher.pump();
     });
   }
 
-  private changeSeverity(instance: Instance, severity: AlertRecord['severity'], cause: ConditionOutcome, at: number): void {
+  private changeSeverity(ds: SubjectState, instance: Instance, severity: AlertRecord['severity'], cause: ConditionOutcome, at: number): void {
     const ref = instance.alert;
     if (!ref) return;
     this.options.metrics.transitions.inc({ transition: 'severity_changed', severity });
     instance.writtenValue = cause.value;
-    const observation = observationOf(cause);
+    const observation = observationOf(cause, ds);
     this.ops.enqueue(`severity ${ref.id}`, async () => {
       const changed = await this.options.repository.transition(ref.id, { transition: 'severity_changed', severity, at, observation, now: this.options.clock() });
       if (changed) void this.options.publisher.pump();
     });
   }
 
-  private clear(instance: Instance, last: ConditionOutcome | null, at: number): void {
+  private clear(ds: SubjectState, instance: Instance, last: ConditionOutcome | null, at: number): void {
     const ref = instance.alert;
     instance.alert = null;
     instance.observation = null;
     instance.writtenValue = null;
     if (!ref) return;
     this.options.metrics.transitions.inc({ transition: 'cleared', severity: instance.rule.severity });
-    const observation = last ? observationOf(last) : undefined;
+    const observation = last ? observationOf(last, ds) : undefined;
     this.ops.enqueue(`clear ${ref.id}`, async () => {
       const cleared = await this.options.repository.transition(ref.id, { transition: 'cleared', at, ...(observation ? { observation } : {}), now: this.options.clock() });
       if (cleared) void this.options.publisher.pump();
@@ -392,8 +472,8 @@ export class AlertEngine {
     this.lastTickAt = now;
     try {
       await this.refreshOverrides(false);
-      for (const ds of this.devices.values()) {
-        const rules = this.options.rules.activeRules(ds.device.cityId, ds.device.domain);
+      for (const ds of this.subjects()) {
+        const rules = ds.kind === 'system' ? this.options.rules.activeRules(ds.cityId, 'system') : this.options.rules.activeRules(ds.device.cityId, ds.device.domain);
         const ids = new Set(rules.map((r) => r.id));
         for (const [ruleId, instance] of ds.instances) {
           if (ids.has(ruleId)) continue;
@@ -431,9 +511,9 @@ export class AlertEngine {
     const records = await this.options.repository.listRuleOverrides();
     this.options.rules.setStoredOverrides(records.filter((r) => this.watches(r.cityId)));
     // instances keep the rule object they were made with: refresh them
-    for (const ds of this.devices.values()) {
+    for (const ds of this.subjects()) {
       for (const instance of ds.instances.values()) {
-        const current = this.options.rules.rule(ds.device.cityId, instance.rule.id);
+        const current = this.options.rules.rule(ds.kind === 'system' ? ds.cityId : ds.device.cityId, instance.rule.id);
         if (current && current !== instance.rule) instance.rule = current;
       }
     }
@@ -442,11 +522,11 @@ export class AlertEngine {
   /** the latest value of each active alert whose value changed, in one write */
   private writeObservations(): void {
     const updates: { alertId: string; observation: AlertObservation; instance: Instance }[] = [];
-    for (const ds of this.devices.values()) {
+    for (const ds of this.subjects()) {
       for (const instance of ds.instances.values()) {
         const o = instance.observation;
         if (!instance.alert || !o || o.value === null || o.value === instance.writtenValue) continue;
-        updates.push({ alertId: instance.alert.id, observation: observationOf(o), instance });
+        updates.push({ alertId: instance.alert.id, observation: observationOf(o, ds), instance });
         instance.writtenValue = o.value;
       }
     }
@@ -498,10 +578,25 @@ export class AlertEngine {
 
   // ---- state
 
+  private *subjects(): Iterable<SubjectState> {
+    yield* this.devices.values();
+    yield* this.systems.values();
+  }
+
+  private systemState(source: string, cityId: string): SystemState {
+    const key = systemKey(source, cityId);
+    let ss = this.systems.get(key);
+    if (!ss) {
+      ss = { kind: 'system', key, source, cityId, disk: null, instances: new Map() };
+      this.systems.set(key, ss);
+    }
+    return ss;
+  }
+
   private deviceState(device: Device): DeviceState {
     let ds = this.devices.get(device.id);
     if (!ds) {
-      ds = { device, lastSeenAt: null, status: null, instances: new Map() };
+      ds = { kind: 'device', device, lastSeenAt: null, status: null, instances: new Map() };
       this.devices.set(device.id, ds);
     } else if (ds.device !== device) {
       ds.device = device;
@@ -509,7 +604,7 @@ export class AlertEngine {
     return ds;
   }
 
-  private instanceOf(ds: DeviceState, rule: AlertRule): Instance {
+  private instanceOf(ds: SubjectState, rule: AlertRule): Instance {
     let instance = ds.instances.get(rule.id);
     if (!instance) {
       instance = { rule, state: initialInstanceState(), alert: null, observation: null, writtenValue: null, lastRunAt: null };
@@ -522,13 +617,13 @@ export class AlertEngine {
 
   private activeCount(): number {
     let n = 0;
-    for (const ds of this.devices.values()) for (const instance of ds.instances.values()) if (instance.alert) n++;
+    for (const ds of this.subjects()) for (const instance of ds.instances.values()) if (instance.alert) n++;
     return n;
   }
 
   health(): EngineHealth {
     let instances = 0;
-    for (const ds of this.devices.values()) instances += ds.instances.size;
+    for (const ds of this.subjects()) instances += ds.instances.size;
     return {
       devices: this.devices.size,
       instances,

@@ -77,7 +77,15 @@ export async function buildNotification(
     acknowledgedBy: alert.acknowledgedBy,
     assignee: alert.assignee,
     consoleUrl: base ? `${base}/alerts/${encodeURIComponent(alert.id)}` : null,
+    system: alert.domain === 'system' ? systemBlock(alert.details, details) : null,
   };
+}
+
+/** which service a system alert is about and what it last reported (the condition's sentence) */
+function systemBlock(alertDetails: Record<string, unknown>, transitionDetails: Record<string, unknown>): { source: string; summary: string } {
+  const text = (key: string) => (typeof transitionDetails[key] === 'string' ? (transitionDetails[key] as string) : typeof alertDetails[key] === 'string' ? (alertDetails[key] as string) : null);
+  const source = text('source') ?? 'unknown service';
+  return { source, summary: text('detail') ?? source };
 }
 
 /** The dashboard event of a transition (the alert's state as it was right after it). */

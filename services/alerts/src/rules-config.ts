@@ -4,14 +4,14 @@
  * milliseconds or as "90s", "15m", "2h", "1d".
  */
 import {
+  ALERT_DOMAINS,
   ALERT_SEVERITIES,
   DEFAULT_RULES,
-  DOMAINS,
   applyRuleOverrides,
   conditionLookbackMs,
   conditionParameters,
+  type AlertDomain,
   type AlertRule,
-  type Domain,
   type RuleSetOverrides,
 } from '@mueang/core';
 import type { RuleOverrideRecord } from '@mueang/storage';
@@ -86,7 +86,7 @@ export const ruleOverrideSchema = z.strictObject(
 export const ruleSchema = z.strictObject({
   id: z.string().min(1),
   name: bilingual,
-  domains: z.array(z.enum(DOMAINS)).min(1),
+  domains: z.array(z.enum(ALERT_DOMAINS)).min(1),
   severity,
   enabled: z.boolean().default(true),
   conditions: z
@@ -203,8 +203,8 @@ export class RuleBook {
     return this.rulesFor(cityId).find((r) => r.id === ruleId);
   }
 
-  /** the enabled rules that watch devices of a domain in a city */
-  activeRules(cityId: string, domain: Domain): AlertRule[] {
+  /** the enabled rules that watch devices of a domain in a city ('system': the platform's own reports) */
+  activeRules(cityId: string, domain: AlertDomain): AlertRule[] {
     return this.rulesFor(cityId).filter((r) => r.enabled && r.domains.includes(domain));
   }
 

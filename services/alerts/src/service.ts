@@ -3,8 +3,11 @@
  * as ingest does (skipping what ingest would dead-letter), feeds the engine, and ticks it periodically.
  */
 import {
+  DISK_STATUS_FILTER,
   REGISTRY_EVENTS_FILTER,
   decodeTelemetry,
+  parseDiskReport,
+  parseDiskStatusTopic,
   parseRegistryEventTopic,
   statusFilter,
   telemetryFilter,
@@ -152,6 +155,8 @@ export function createAlertsService(options: AlertsServiceOptions): AlertsServic
 
   /** messages of one device are handled in arrival order even when a registry look-up is needed */
   const chains = new Map<string, Promise<void>>();
+  /** system status messages, in arrival order */
+  let systemChain: Promise<void> | null = null;
 
   function accept(device: Device | null, topic: DeviceTopic, payload: Buffer, receivedAt: number): void {
     if (!device) return void metrics.skipped.inc({ reason: 'device.unknown' });
@@ -168,12 +173,36 @@ export function createAlertsService(options: AlertsServiceOptions): AlertsServic
     engine.handleReadings(device, decoded.readings, receivedAt);
   }
 
+  /** a service's disk status: for its city, or for every city (watched) in the registry when it serves them all */
+  function onDiskStatus(source: string, payload: Buffer): void {
+    const report = parseDiskReport(payload);
+    if (!report || report.source !== source) return void metrics.skipped.inc({ reason: 'status.malformed' });
+    metrics.messages.inc({ kind: 'system' });
+    const cities = report.city !== null ? directory.city(report.city).then((c) => (c ? [c.id] : [])) : options.state.listCities().then((all) => all.map((c) => c.id));
+    const next = (systemChain ?? Promise.resolve())
+      .then(() => cities)
+      .then((ids) => {
+        if (ids.length === 0) logger.warn({ source, city: report.city }, 'disk status for a city that is not in the registry; no alert can be raised for it');
+        engine.handleDiskReport(report, ids);
+      })
+      .catch((err: unknown) => {
+        metrics.skipped.inc({ reason: 'registry.unavailable' });
+        logger.warn({ err: (err as Error).message, source }, 'could not handle a disk status; the next report (or the retained one after a reconnect) is handled again');
+      })
+      .finally(() => {
+        if (systemChain === next) systemChain = null;
+      });
+    systemChain = next;
+  }
+
   function onMessage(topic: string, payload: Buffer): void {
     const deviceId = parseRegistryEventTopic(topic);
     if (deviceId) {
       directory.invalidateDevice(deviceId);
       return;
     }
+    const source = parseDiskStatusTopic(topic);
+    if (source) return onDiskStatus(source, payload);
     const parsed = tryParseDeviceTopic(topic);
     if (!parsed || !engine.watches(parsed.city)) return void metrics.skipped.inc({ reason: 'topic.other' });
     metrics.messages.inc({ kind: parsed.channel });
@@ -220,7 +249,7 @@ export function createAlertsService(options: AlertsServiceOptions): AlertsServic
     c.on('message', onMessage);
     c.on('error', (err) => logger.warn({ err: err.message }, 'mqtt error'));
     c.on('offline', () => logger.warn('mqtt offline; reconnecting'));
-    const filters: Record<string, { qos: 1 }> = { [REGISTRY_EVENTS_FILTER]: { qos: 1 } };
+    const filters: Record<string, { qos: 1 }> = { [REGISTRY_EVENTS_FILTER]: { qos: 1 }, [DISK_STATUS_FILTER]: { qos: 1 } };
     for (const city of options.cities?.length ? options.cities : [undefined]) {
       filters[telemetryFilter(city)] = { qos: 1 };
       filters[statusFilter(city)] = { qos: 1 };
@@ -261,7 +290,7 @@ export function createAlertsService(options: AlertsServiceOptions): AlertsServic
     async stop() {
       if (timer) clearInterval(timer);
       timer = null;
-      await Promise.allSettled([...chains.values()]);
+      await Promise.allSettled([...chains.values(), systemChain]);
       await engine.flush();
       const c = client;
       client = null;
@@ -269,7 +298,7 @@ export function createAlertsService(options: AlertsServiceOptions): AlertsServic
     },
     tick: () => engine.tick(),
     async flush() {
-      await Promise.allSettled([...chains.values()]);
+      await Promise.allSettled([...chains.values(), systemChain]);
       await engine.flush();
     },
     health() {

@@ -2,9 +2,11 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { alertRepository, type AlertRepository, type StateStore, type TelemetryStore } from '@mueang/storage';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { assessmentRoutes } from './assessment/index.ts';
+import { AuditTrail } from './audit/trail.ts';
 import { requireCity, requireRole } from './auth/guards.ts';
 import { consoleApiRoutes, consoleStaticRoutes, type ConsoleOptions } from './console/index.ts';
 import { ApiError, frameworkErrorHandler } from './errors.ts';
@@ -20,6 +22,7 @@ import { deadLetterRoutes } from './routes/data/dead-letters.ts';
 import { exportRoutes } from './routes/data/exports.ts';
 import { readingRoutes } from './routes/data/readings.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { openDataRoutes, type OpenDataLicense } from './routes/open-data/index.ts';
 import { cityRoutes } from './routes/registry/cities.ts';
@@ -86,6 +89,13 @@ export interface CreateApiOptions {
   now?: (() => number) | undefined;
   /** trust X-Forwarded-For from a reverse proxy for client addresses (default false) */
   trustProxy?: boolean | undefined;
+  /** serve HTTPS with this PEM certificate (chain) and key (HTTPS_CERT / HTTPS_KEY, read by httpsConfig of @mueang/runtime); default plain HTTP */
+  https?: HttpsOptions | undefined;
+}
+
+export interface HttpsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { max: 600, timeWindowMs: 60_000 };
@@ -121,6 +131,9 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
   // typed as a plain instance: the route plugins bring the TypeBox type provider themselves
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...(options.https ? { https: { cert: options.https.cert, key: options.https.key, minVersion: 'TLSv1.2' as const } } : {}),
+    // unique across processes and restarts: the audit log keeps it with each change
+    genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy ?? false,
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
@@ -178,17 +191,19 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
       }
       const registryEvents = options.registryEvents ?? noRegistryEvents;
       const data = { state, telemetry, now };
-      await v1.register(keyRoutes, { state });
-      await v1.register(cityRoutes, { state });
-      await v1.register(siteRoutes, { state });
-      await v1.register(deviceRoutes, { state, registryEvents, mqttPublicUrl: options.mqttPublicUrl });
+      const audit = new AuditTrail(state, now);
+      await v1.register(keyRoutes, { state, audit });
+      await v1.register(cityRoutes, { state, audit });
+      await v1.register(siteRoutes, { state, audit });
+      await v1.register(deviceRoutes, { state, audit, registryEvents, mqttPublicUrl: options.mqttPublicUrl });
       await v1.register(readingRoutes, data);
       await v1.register(aqiRoutes, data);
       await v1.register(completenessRoutes, data);
       await v1.register(deadLetterRoutes, data);
       await v1.register(exportRoutes, data);
-      await v1.register(assessmentRoutes, { telemetry, state, requireCity, requireRole, now });
-      await v1.register(alertRoutes, { state, alerts: options.alerts ?? alertRepository(state), now });
+      await v1.register(assessmentRoutes, { telemetry, state, requireCity, requireRole, now, audit });
+      await v1.register(alertRoutes, { state, alerts: options.alerts ?? alertRepository(state), now, audit, alertsInStateStore: options.alerts === undefined });
+      await v1.register(auditRoutes, { state });
       await v1.register(consoleApiRoutes, { state, telemetry, now, alerts: options.alerts, alertPollIntervalMs: options.console?.alertPollIntervalMs });
     },
     { prefix: '/v1' },

@@ -2,7 +2,7 @@ import { ConfigError, describeStore, onShutdown } from '@mueang/runtime';
 import { openStateStore, openTelemetryStore } from '@mueang/storage';
 import pino from 'pino';
 import { createApi } from './app.ts';
-import { loadApiConfig, type ApiConfig } from './config.ts';
+import { consoleOptions, loadApiConfig, type ApiConfig } from './config.ts';
 import { MqttRegistryEvents } from './registry-events.ts';
 
 /** Run the API alone (docker-compose); configuration from the environment (config.ts). */
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     bootstrapAdminKey: env.API_ADMIN_KEY,
     mqttPublicUrl: env.MQTT_PUBLIC_URL,
     trustProxy: env.TRUST_PROXY,
+    https: config.https ?? undefined,
+    console: consoleOptions(env),
   });
   try {
     await app.listen({ host: env.HOST, port: env.HTTP_PORT });
@@ -44,7 +46,12 @@ async function main(): Promise<void> {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : env.HTTP_PORT;
-  log.info({ port, docs: `http://localhost:${port}/docs`, state: describeStore(config.state), telemetry: describeStore(config.telemetry), broker: env.MQTT_URL ?? null }, 'api ready');
+  const scheme = config.https ? 'https' : 'http';
+  if (config.https) {
+    log.info({ subject: config.https.subject, validTo: new Date(config.https.validTo).toISOString() }, 'serving HTTPS');
+    if (config.https.validTo < Date.now()) log.warn({ validTo: new Date(config.https.validTo).toISOString() }, 'the HTTPS certificate (HTTPS_CERT) has expired: clients will refuse it; renew it');
+  }
+  log.info({ port, scheme, docs: `${scheme}://localhost:${port}/docs`, state: describeStore(config.state), telemetry: describeStore(config.telemetry), broker: env.MQTT_URL ?? null }, 'api ready');
   onShutdown(log, async () => {
     await app.close();
     await registryEvents?.close();

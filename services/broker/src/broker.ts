@@ -14,6 +14,7 @@ import { DeviceStatusTracker } from './handlers/status.ts';
 import { listenTcp, listenTls, listenWebSocket, type Listener } from './listeners.ts';
 import { LoginLimiter } from './login-limiter.ts';
 import { createBrokerMetrics } from './metrics.ts';
+import { createMemoryPersistence } from './memory-persistence.ts';
 import { validateBrokerOptions, type BrokerOptions } from './options.ts';
 import { Principals } from './principal.ts';
 import { createRedisBackends, type RedisBackends } from './redis.ts';
@@ -98,7 +99,8 @@ export async function createBroker(options: BrokerOptions): Promise<BrokerHandle
     }
     const aedesOptions: AedesOptions = {
       id: brokerId,
-      ...(redis ? { persistence: redis.persistence, mq: redis.mq } : {}),
+      // without Redis: Aedes' in-memory persistence with O(1) outgoing queues (memory-persistence.ts)
+      ...(redis ? { persistence: redis.persistence, mq: redis.mq } : { persistence: createMemoryPersistence() }),
       concurrency: RELAY_CONCURRENCY,
       connectTimeout: options.connectTimeoutMs ?? 10_000,
       preConnect: createPreConnect(wills, (username) => serviceAccounts.has(username)),

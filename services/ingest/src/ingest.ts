@@ -9,14 +9,20 @@ import {
   TopicError,
   type DeadLetter,
   type DecodeOptions,
+  type DeviceTopic,
+  type DiskLevel,
+  type DiskReport,
+  type DiskThresholds,
   type TelemetryPoint,
 } from '@mueang/core';
-import type { Device, TelemetryStore } from '@mueang/storage';
+import { isDiskFullError, type Device, type TelemetryStore } from '@mueang/storage';
 import mqtt, { type MqttClient } from 'mqtt';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { deadLetter, type DeadLetterContext } from './dead-letters.ts';
+import { DiskMonitor, type DiskMonitorOptions } from './disk-monitor.ts';
+import { HeldWrites } from './held-writes.ts';
 import { Journal } from './journal.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { RegistryCache, type DeviceLookup } from './registry-cache.ts';
@@ -47,6 +53,12 @@ export interface IngestOptions {
   decode?: Partial<Omit<DecodeOptions, 'receivedAt'>>;
   /** delete raw readings and dead letters older than this many days (hourly); rollups are kept. Unset = keep. */
   retention?: { rawDays?: number; deadLetterDays?: number };
+  /**
+   * Disk space of the journal's and the embedded store's volumes: metrics, and a retained status on
+   * mueang/system/ingest-{city|all}/disk for the alerts service. Default: sampled every 30 s with the default
+   * thresholds; false = off.
+   */
+  disk?: { thresholds?: DiskThresholds; intervalMs?: number; statfs?: DiskMonitorOptions['statfs'] } | false;
   logger?: Logger;
   metricsRegistry?: Registry;
 }
@@ -61,7 +73,12 @@ export interface IngestHealth {
   bufferAgeS: number;
   lastWriteAt: number | null;
   lastError: string | null;
+  /** worst disk level of the journal's and the store's volumes (null before the first sample or when off) */
+  disk: DiskLevel | null;
 }
+
+/** parsed topics kept (one per device); the cache is emptied when full */
+const MAX_CACHED_TOPICS = 100_000;
 
 export interface IngestHandle {
   /** write everything received so far and compute its rollups */
@@ -95,19 +112,38 @@ export class Ingest implements IngestHandle {
   private readonly maxPendingPoints: number;
   private readonly maxJournalBytes: number;
   private client: MqttClient | null = null;
+  /** the connection's writes, held (PUBACKs) until the journal is written (see holdAcksUntilJournaled) */
+  private writes: HeldWrites | null = null;
   private rollupTimer: NodeJS.Timeout | null = null;
   private retentionTimer: NodeJS.Timeout | null = null;
+  private readonly topics = new Map<string, DeviceTopic>();
+  private readonly decodeOptions: DecodeOptions;
   /** messages whose registry lookup is still under way */
   private readonly lookups = new Set<Promise<void>>();
   private received = 0;
+  /** messages validated (replayed ones included) and readings accepted: the counters' sources */
+  private processed = 0;
+  private accepted = 0;
+  private disk: DiskMonitor | null = null;
+  /** stored messages whose rollup hours could not be noted on disk yet: the journal keeps them until they are */
+  private unnoted: number[] = [];
+  private journalErrorLoggedAt = -Infinity;
 
   constructor(private readonly options: IngestOptions) {
     this.log = options.logger ?? pino({ name: 'ingest' });
     this.metrics = options.metricsRegistry ?? new Registry();
-    this.m = createIngestMetrics(this.metrics);
     this.registry = new RegistryCache(options.registry);
     this.journal = new Journal({ dir: options.journalDir });
+    this.m = createIngestMetrics(this.metrics, {
+      messages: () => this.processed,
+      readings: () => this.accepted,
+      pendingPoints: () => this.writer.pendingPoints,
+      journalBytes: () => this.journal.bytes,
+      journalMessages: () => this.journal.outstanding,
+      journalAgeSeconds: () => this.journal.oldestAgeMs() / 1000,
+    });
     this.rollups = new RollupScheduler(options.store, path.join(options.journalDir, 'rollups-dirty.txt'));
+    this.decodeOptions = { ...options.decode, receivedAt: 0 };
     this.maxPendingPoints = options.maxPendingPoints ?? 200_000;
     this.maxJournalBytes = options.maxJournalBytes ?? 1024 ** 3;
     this.writer = new StoreWriter(
@@ -115,13 +151,12 @@ export class Ingest implements IngestHandle {
       options.writer,
       {
         onWritten: (batch) => {
-          this.journal.commit(batch.seqs);
           this.rollups.markDirty(batch.points);
+          this.commitNoted(batch.seqs);
           let values = 0;
           for (const p of batch.points) for (const _ in p.values) values++;
           this.m.points.inc(values);
           for (const d of batch.deadLetters) this.m.deadLetters.inc({ reason: d.reason });
-          this.updateGauges();
         },
         onRetry: () => this.m.writeRetries.inc(),
         onWriteDuration: (seconds) => this.m.writeSeconds.observe(seconds),
@@ -138,6 +173,22 @@ export class Ingest implements IngestHandle {
       await this.flushPipeline();
     }
     await this.connect();
+    if (this.options.disk !== false) {
+      const city = this.options.mqtt.city ?? null;
+      this.disk = new DiskMonitor({
+        source: `ingest-${city ?? 'all'}`,
+        city,
+        journalDir: this.options.journalDir,
+        store: this.options.store,
+        thresholds: this.options.disk?.thresholds,
+        intervalMs: this.options.disk?.intervalMs,
+        statfs: this.options.disk?.statfs,
+        publish: (topic, payload) => this.client?.publish(topic, payload, { qos: 1, retain: true }),
+        registry: this.metrics,
+        logger: this.log,
+      });
+      this.disk.start();
+    }
     const interval = this.options.rollupIntervalMs ?? 30_000;
     if (interval > 0) {
       this.rollupTimer = setInterval(() => {
@@ -178,10 +229,15 @@ export class Ingest implements IngestHandle {
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
       resubscribe: true,
+      // mqtt.js traces every packet through the `debug` module (a dozen calls per message, each
+      // allocating its arguments even when off): measured at several percent of ingest's CPU.
+      // Ingest turns them off; to watch its traffic, subscribe to the same topics with mosquitto_sub.
+      log: () => undefined,
     });
     this.client = client;
-    // Append to the journal before the PUBACK goes out (mqtt.js sends it when `done` is called),
-    // and hold the PUBACK while the store is behind: QoS 1 back-pressure instead of unbounded memory.
+    // Journal before the PUBACK goes out (mqtt.js writes it when `done` is called; see
+    // holdAcksUntilJournaled), and hold the PUBACK while the store is behind: QoS 1 back-pressure
+    // instead of unbounded memory.
     client.handleMessage = (packet, done) => {
       const changed = parseRegistryEventTopic(packet.topic);
       if (changed) {
@@ -192,7 +248,14 @@ export class Ingest implements IngestHandle {
       this.received++;
       const receivedAt = Date.now();
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-      const seq = this.journal.append(receivedAt, packet.topic, payload);
+      let seq: number;
+      try {
+        this.holdAcksUntilJournaled(client);
+        seq = this.journal.stage(receivedAt, packet.topic, payload);
+      } catch (err) {
+        this.dropUnjournaled(err);
+        return;
+      }
       this.process({ seq, receivedAt, topic: packet.topic, payload });
       if (this.bufferFull()) this.holdAck(done);
       else done();
@@ -225,6 +288,69 @@ export class Ingest implements IngestHandle {
     });
   }
 
+  /**
+   * Journal before PUBACK, one journal write and one socket write per burst instead of one each
+   * per message. mqtt.js takes the packets of a socket read one after the other, each once the
+   * previous one's PUBACK is written to the socket. The first message of a burst holds the
+   * connection's writes, so the PUBACKs stay in this process, and schedules the end of the burst
+   * after the packets at hand (setImmediate): then the staged journal records are written at once
+   * and only after that the PUBACKs go out, together.
+   */
+  private holdAcksUntilJournaled(client: MqttClient): void {
+    if (this.writes?.held) return;
+    // a reconnection brings a new stream
+    if (this.writes?.stream !== client.stream) this.writes = new HeldWrites(client.stream);
+    this.writes.hold();
+    setImmediate(() => this.releaseAcks());
+  }
+
+  /** write the staged journal records, then let the PUBACKs held since go out */
+  private releaseAcks(): void {
+    if (!this.writes?.held) return;
+    try {
+      this.journal.flush();
+    } catch (err) {
+      this.dropUnjournaled(err);
+      return;
+    }
+    this.writes.release();
+  }
+
+  /**
+   * The journal could not be written: the PUBACKs held for its records must not go out. Closing
+   * the connection discards them; the broker keeps the messages in ingest's session and sends them
+   * again after the reconnection.
+   */
+  private dropUnjournaled(err: unknown): void {
+    this.writes?.drop();
+    const stream = this.writes?.stream ?? this.client?.stream;
+    const code = (err as { code?: unknown }).code;
+    this.m.journalWriteErrors.inc({ code: typeof code === 'string' ? code : 'other' });
+    // the broker redelivers after each reconnection: one line a minute is enough
+    const now = Date.now();
+    if (now - this.journalErrorLoggedAt >= 60_000) {
+      this.journalErrorLoggedAt = now;
+      const why = isDiskFullError(err)
+        ? `the disk holding ${this.options.journalDir} is full or over quota: free space there (RETENTION_RAW_DAYS, old files) or enlarge the volume`
+        : `check ${this.options.journalDir} (permissions, file system)`;
+      this.log.error({ err }, `cannot write the journal; nothing is acknowledged (the broker keeps the messages and devices retry) until it can: ${why}`);
+    }
+    stream?.destroy();
+  }
+
+  /** let the journal forget stored messages once the hours they touched are noted for the rollups */
+  private commitNoted(seqs: readonly number[]): void {
+    if (!this.rollups.notesSaved) {
+      for (const seq of seqs) this.unnoted.push(seq);
+      return;
+    }
+    if (this.unnoted.length > 0) {
+      this.journal.commit(this.unnoted);
+      this.unnoted = [];
+    }
+    this.journal.commit(seqs);
+  }
+
   private bufferFull(): boolean {
     return this.writer.pendingPoints >= this.maxPendingPoints || this.journal.bytes >= this.maxJournalBytes;
   }
@@ -249,11 +375,11 @@ export class Ingest implements IngestHandle {
 
   /** Validate and enrich one message; synchronous on a registry cache hit. */
   process(msg: Received): void {
-    this.m.messages.inc();
+    this.processed++;
     const ctx: DeadLetterContext = { receivedAt: msg.receivedAt, topic: msg.topic, payload: msg.payload };
     let parsed;
     try {
-      parsed = parseDeviceTopic(msg.topic);
+      parsed = this.parseTopic(msg.topic);
     } catch (error) {
       const reason = error instanceof TopicError ? error.code : 'topic.malformed';
       this.writer.add([], [deadLetter(ctx, reason, (error as Error).message)], msg.seq);
@@ -285,6 +411,17 @@ export class Ingest implements IngestHandle {
     this.lookups.add(lookup);
   }
 
+  /** each device's topic is parsed once, not per message (parsed topics are not modified) */
+  private parseTopic(topic: string): DeviceTopic {
+    let parsed = this.topics.get(topic);
+    if (parsed === undefined) {
+      parsed = parseDeviceTopic(topic);
+      if (this.topics.size >= MAX_CACHED_TOPICS) this.topics.clear();
+      this.topics.set(topic, parsed);
+    }
+    return parsed;
+  }
+
   private accept(msg: Received, ctx: DeadLetterContext, device: Device | null): void {
     const deviceId = ctx.device!;
     if (!device) {
@@ -309,22 +446,16 @@ export class Ingest implements IngestHandle {
       );
       return;
     }
-    const result = decodeTelemetry(device.domain, msg.payload, { ...this.options.decode, receivedAt: msg.receivedAt });
+    // decodeTelemetry does not keep its options: one object serves every message
+    this.decodeOptions.receivedAt = msg.receivedAt;
+    const result = decodeTelemetry(device.domain, msg.payload, this.decodeOptions);
     const points: TelemetryPoint[] = [];
     for (const reading of result.readings) {
       points.push({ ts: reading.ts, city: device.cityId, site: device.siteId, device: device.id, domain: device.domain, values: reading.values });
     }
-    const rejected: DeadLetter[] = result.rejections.map((r) => deadLetter(ctx, r.code, r.message, r.param));
-    this.m.readings.inc(points.length);
+    const rejected: DeadLetter[] = result.rejections.length === 0 ? [] : result.rejections.map((r) => deadLetter(ctx, r.code, r.message, r.param));
+    this.accepted += points.length;
     this.writer.add(points, rejected, msg.seq);
-    this.updateGauges();
-  }
-
-  private updateGauges(): void {
-    this.m.pendingPoints.set(this.writer.pendingPoints);
-    this.m.journalBytes.set(this.journal.bytes);
-    this.m.journalMessages.set(this.journal.outstanding);
-    this.m.journalAgeSeconds.set(this.journal.oldestAgeMs() / 1000);
   }
 
   private async flushPipeline(): Promise<void> {
@@ -335,11 +466,17 @@ export class Ingest implements IngestHandle {
   private async runRollups(): Promise<void> {
     const rows = await this.rollups.run();
     this.m.rollupRows.inc(rows);
+    this.commitNoted([]);
   }
 
   /** telemetry messages taken from the broker since start (acknowledged or about to be) */
   get messagesReceived(): number {
     return this.received;
+  }
+
+  /** sample the disks now (also done every `disk.intervalMs`); null when off or nothing could be read */
+  async sampleDisk(): Promise<DiskReport | null> {
+    return (await this.disk?.sample()) ?? null;
   }
 
   /** forget cached registry entries (after a device changed) */
@@ -355,8 +492,11 @@ export class Ingest implements IngestHandle {
   async stop(): Promise<void> {
     if (this.rollupTimer) clearInterval(this.rollupTimer);
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    await this.disk?.stop();
     const client = this.client;
     if (client) {
+      // journal what PUBACKs are held for, and send them, before the connection ends
+      this.releaseAcks();
       // stop taking messages first; unacknowledged ones stay with the broker's session
       await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
     }
@@ -380,6 +520,7 @@ export class Ingest implements IngestHandle {
       bufferAgeS: Math.round(this.journal.oldestAgeMs() / 100) / 10,
       lastWriteAt: this.writer.lastWriteAt,
       lastError: this.writer.lastError,
+      disk: this.disk?.last?.level ?? null,
     };
   }
 }

@@ -1,8 +1,9 @@
-import { ConfigError, describeStore, logLevelVar, onShutdown, portVar, readEnv, startStatusServer, stateStoreConfig, storeVars, telemetryStoreConfig } from '@mueang/runtime';
+import { ConfigError, describeStore, diskVars, logLevelVar, onShutdown, portVar, readEnv, startStatusServer, stateStoreConfig, storeVars, telemetryStoreConfig } from '@mueang/runtime';
 import { openStateStore, openTelemetryStore } from '@mueang/storage';
 import path from 'node:path';
 import pino from 'pino';
 import { z } from 'zod';
+import { diskThresholdsFromEnv } from './disk-monitor.ts';
 import { startIngest } from './ingest.ts';
 
 /** Run ingest alone (docker-compose, or one process per city partition); configuration from the environment. */
@@ -26,13 +27,17 @@ const shape = {
   /** /health and /metrics */
   HTTP_PORT: portVar('HTTP_PORT', 9101),
   ...storeVars,
+  /** disk space levels of the journal's and the embedded store's volumes (system.disk-space alert) */
+  ...diskVars,
   LOG_LEVEL: logLevelVar,
 };
 
 async function main(): Promise<void> {
   let env;
+  let diskThresholds;
   try {
     env = readEnv(shape);
+    diskThresholds = diskThresholdsFromEnv(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -57,6 +62,7 @@ async function main(): Promise<void> {
       ...(env.RETENTION_RAW_DAYS !== undefined ? { rawDays: env.RETENTION_RAW_DAYS } : {}),
       ...(env.RETENTION_DEAD_LETTER_DAYS !== undefined ? { deadLetterDays: env.RETENTION_DEAD_LETTER_DAYS } : {}),
     },
+    disk: { thresholds: diskThresholds, intervalMs: env.DISK_CHECK_INTERVAL_S * 1000 },
     logger: log,
   });
   const status = await startStatusServer({

@@ -24,6 +24,10 @@ export class RollupScheduler {
   /** domain -> dirty hour starts */
   private readonly dirty = new Map<Domain, Set<number>>();
   private running: Promise<number> | null = null;
+  /** false while the state file lacks dirty hours it should hold (a write failed: a full disk) */
+  private saved = true;
+  /** the hours of the run under way (they stay in the state file until it is done) */
+  private inProgress: Array<[Domain, Set<number>]> = [];
 
   /**
    * @param stateFile where dirty hours are noted (one `domain:hourStart` line each, appended when
@@ -49,7 +53,8 @@ export class RollupScheduler {
     return true;
   }
 
-  markDirty(points: readonly TelemetryPoint[]): void {
+  /** note the hours of stored points; false when the note could not be written (it is retried with the next one) */
+  markDirty(points: readonly TelemetryPoint[]): boolean {
     let noted = '';
     let lastDomain: Domain | null = null;
     let lastHour = -1;
@@ -60,7 +65,21 @@ export class RollupScheduler {
       lastHour = hour;
       if (this.add(p.domain, hour)) noted += `${p.domain}:${hour}\n`;
     }
-    if (noted && this.stateFile) fs.appendFileSync(this.stateFile, noted);
+    if (!this.stateFile) return true;
+    if (!this.saved) return this.rewriteStateFile([...this.inProgress, ...this.dirty.entries()]);
+    if (!noted) return true;
+    try {
+      fs.appendFileSync(this.stateFile, noted);
+    } catch {
+      // the hours stay dirty in memory; the next note rewrites the whole file
+      this.saved = false;
+    }
+    return this.saved;
+  }
+
+  /** whether every dirty hour is noted in the state file (a crash now would lose none) */
+  get notesSaved(): boolean {
+    return this.saved;
   }
 
   get dirtyHours(): number {
@@ -81,9 +100,10 @@ export class RollupScheduler {
   private async recompute(): Promise<number> {
     let written = 0;
     const work = [...this.dirty.entries()];
+    this.inProgress = work;
     this.dirty.clear();
     if (this.stateFile) this.rewriteStateFile(work);
-    for (const [domain, hours] of work) {
+    for (const [index, [domain, hours]] of work.entries()) {
       try {
         for (const [from, to] of contiguousRanges([...hours].sort((a, b) => a - b), HOUR_MS)) {
           const hourly = await this.hourlyRollups(domain, from, to);
@@ -97,19 +117,31 @@ export class RollupScheduler {
           written += daily.length;
         }
       } catch (error) {
-        // keep the work for the next run
-        for (const h of hours) this.add(domain, h);
+        // keep the work for the next run: this domain's hours and those of the domains not reached yet
+        for (const [d, rest] of work.slice(index)) for (const h of rest) this.add(d, h);
+        this.inProgress = [];
         throw error;
       }
     }
+    this.inProgress = [];
     if (this.stateFile) this.rewriteStateFile([...this.dirty.entries()]);
     return written;
   }
 
-  private rewriteStateFile(entries: Array<[Domain, Set<number>]>): void {
+  /** replace the state file (write aside, then rename: a full disk leaves the old one whole); false when it failed */
+  private rewriteStateFile(entries: Array<[Domain, Set<number>]>): boolean {
     let text = '';
     for (const [domain, hours] of entries) for (const h of hours) text += `${domain}:${h}\n`;
-    fs.writeFileSync(this.stateFile!, text);
+    const file = this.stateFile!;
+    try {
+      fs.writeFileSync(`${file}.tmp`, text);
+      fs.renameSync(`${file}.tmp`, file);
+      this.saved = true;
+    } catch {
+      this.saved = false;
+      fs.rmSync(`${file}.tmp`, { force: true });
+    }
+    return this.saved;
   }
 
   private async hourlyRollups(domain: Domain, from: number, to: number): Promise<RollupRow[]> {

@@ -63,6 +63,24 @@ describe('Journal', () => {
     expect(segments(dir)).toEqual([]);
   });
 
+  it('keeps count of thousands of messages committed out of order: outstanding, oldest age, replay point', () => {
+    const dir = tempDir();
+    const j = new Journal({ dir, segmentBytes: 64 * 1024 });
+    j.recover();
+    const seqs = Array.from({ length: 20_000 }, (_, i) => j.stage(1_000 + i, 't', Buffer.from([i & 0xff])));
+    j.flush();
+    // every other one of the first 15,000 is stored, then the rest of the first 12,000
+    j.commit(seqs.slice(0, 15_000).filter((_, i) => i % 2 === 1));
+    j.commit(seqs.slice(0, 12_000).filter((_, i) => i % 2 === 0));
+    expect(j.outstanding).toBe(20_000 - 12_000 - 1_500);
+    expect(j.oldestAgeMs(1_000 + 12_000 + 10)).toBe(10);
+    j.close();
+    const left = new Journal({ dir }).recover();
+    // replay starts at the oldest not stored (#12,000); later stored ones are replayed too
+    expect(left[0]!.receivedAt).toBe(1_000 + 12_000);
+    expect(left).toHaveLength(8_000);
+  });
+
   it('ignores a torn record at the end (a crash in the middle of a write)', () => {
     const dir = tempDir();
     const j = new Journal({ dir });

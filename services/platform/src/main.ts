@@ -15,6 +15,7 @@ try {
   throw err;
 }
 const log = pino({ name: 'mueang', level: config.LOG_LEVEL, redact: ['password', '*.password', 'secret', '*.secret'] });
+if (config.https && config.https.validTo < Date.now()) log.warn({ validTo: new Date(config.https.validTo).toISOString() }, 'the HTTPS certificate (HTTPS_CERT) has expired: browsers will refuse it; renew it');
 try {
   const platform = await startPlatform(config, log);
   const { mqtt, ws, http, console: consoleUrl, docs } = platform.addresses;

@@ -1,5 +1,5 @@
 import { createNotificationDispatcher, loadAlertsConfig, startAlertsService, type AlertsService, type NotificationDispatcher } from '@mueang/alerts';
-import { createApi, MqttRegistryEvents } from '@mueang/api';
+import { consoleOptions, createApi, MqttRegistryEvents } from '@mueang/api';
 import { createBroker, type BrokerHandle } from '@mueang/broker';
 import { generateSecret } from '@mueang/core';
 import { startIngest, type Ingest } from '@mueang/ingest';
@@ -82,6 +82,7 @@ export async function startPlatform(config: PlatformConfig, log: Logger): Promis
       registry: state,
       metricsRegistry: metrics,
       journalDir: path.join(config.dataDir, 'journal'),
+      disk: { thresholds: config.diskThresholds, intervalMs: config.DISK_CHECK_INTERVAL_S * 1000 },
       retention: {
         ...(config.RETENTION_RAW_DAYS !== undefined ? { rawDays: config.RETENTION_RAW_DAYS } : {}),
         ...(config.RETENTION_DEAD_LETTER_DAYS !== undefined ? { deadLetterDays: config.RETENTION_DEAD_LETTER_DAYS } : {}),
@@ -97,6 +98,7 @@ export async function startPlatform(config: PlatformConfig, log: Logger): Promis
       stopStack.push(() => running.close({ timeoutMs: 10_000 }).then(() => undefined));
     }
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+    const scheme = config.https ? 'https' : 'http';
     const alerts = await startAlertsService({
       mqttUrl: broker.url,
       mqttUsername: PLATFORM_ACCOUNT,
@@ -109,7 +111,7 @@ export async function startPlatform(config: PlatformConfig, log: Logger): Promis
       rules: alertsConfig.rules,
       tickIntervalMs: alertsConfig.engine.tickIntervalMs,
       evaluationSpacingMs: alertsConfig.engine.evaluationSpacingMs,
-      consoleBaseUrl: alertsConfig.engine.consoleBaseUrl ?? `http://${host}:${config.HTTP_PORT}`,
+      consoleBaseUrl: alertsConfig.engine.consoleBaseUrl ?? `${scheme}://${host}:${config.HTTP_PORT}`,
     });
     stopStack.push(() => alerts.stop());
 
@@ -125,6 +127,8 @@ export async function startPlatform(config: PlatformConfig, log: Logger): Promis
       bootstrapAdminKey: adminKey,
       mqttPublicUrl: broker.url.replace('127.0.0.1', host),
       cors: config.CORS_ORIGINS ? { origins: config.CORS_ORIGINS === '*' ? '*' : config.CORS_ORIGINS.split(',').map((o) => o.trim()) } : false,
+      https: config.https ?? undefined,
+      console: consoleOptions(config),
     });
     try {
       await api.listen({ host: config.HOST, port: config.HTTP_PORT });
@@ -136,7 +140,7 @@ export async function startPlatform(config: PlatformConfig, log: Logger): Promis
     stopStack.push(() => api.close());
     const address = api.server.address();
     const httpPort = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
-    const httpUrl = `http://${host}:${httpPort}`;
+    const httpUrl = `${scheme}://${host}:${httpPort}`;
 
     let demo: Demo | null = null;
     if (config.SIMULATOR) {

@@ -169,7 +169,7 @@ export const DEFAULT_KPI_DEFINITIONS: readonly KpiDefinition[] = [
     target: 1,
     weight: 5,
     method: T(
-      'An overflow event is a bin-day whose highest filling level exceeds inputs.wasteOverflowPercent (waste heaped over the rim). Value = overflow events / valid bin-days × 100; the count is in the details.',
+      'An overflow event is a bin-day whose highest filling level reaches inputs.wasteOverflowPercent (as the waste.overflow alert rule judges it; sensors report at most 100 %). Value = overflow events / valid bin-days × 100; the count is in the details.',
       'เหตุการณ์ขยะล้นถัง คือถัง-วันที่ระดับขยะสูงสุดเกินเกณฑ์ล้นถัง ค่าตัวชี้วัด = จำนวนเหตุการณ์ / จำนวนถัง-วันที่ใช้ได้ × 100',
     ),
     standardIds: [],

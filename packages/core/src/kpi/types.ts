@@ -90,7 +90,7 @@ export interface KpiInputs {
   energyBaselinePeakKw: number | null;
   /** a bin-day is "collected on time" when its highest filling level stays below this (%) */
   wasteFullPercent: number;
-  /** a bin-day with a filling level above this (%) is an overflow event */
+  /** a bin-day whose filling level reaches this (%) is an overflow event (the waste.overflow rule fires at the same level) */
   wasteOverflowPercent: number;
 }
 

@@ -39,7 +39,7 @@ export function computeWaste(ctx: AssessmentContext): { onTime: KpiOutcome; over
         binOnTime += 1;
         s.binsOnTime += 1;
       }
-      if (row.max > overflowAt) {
+      if (row.max >= overflowAt) {
         binOverflows += 1;
         s.binsOverflowing += 1;
       }

@@ -64,6 +64,18 @@ export const BASELINE_MIN_EXCESS_FRACTION = 0.2;
 export const BASELINE_MIN_DAYS = 3;
 export const BASELINE_MAX_DAYS = 14;
 
+/**
+ * Disk space of the platform's own volumes (ingest journal, embedded store): warning below 10 % or 2 GB free, critical
+ * below 5 % or 500 MB free, whichever comes first (ingest's DISK_* variables change them). Reported every 5 min at
+ * least; a report older than 15 min is no evidence either way.
+ */
+export const DISK_WARNING_FREE_FRACTION = 0.1;
+export const DISK_WARNING_FREE_BYTES = 2_000_000_000;
+export const DISK_CRITICAL_FREE_FRACTION = 0.05;
+export const DISK_CRITICAL_FREE_BYTES = 500_000_000;
+export const DISK_REPORT_EVERY_MS = 5 * MINUTE_MS;
+export const DISK_REPORT_MAX_AGE_MS = 15 * MINUTE_MS;
+
 export interface RuleChoice {
   id: string;
   title: BilingualText;
@@ -131,5 +143,11 @@ export const RULE_CHOICES: readonly RuleChoice[] = [
     title: { en: 'Consumption above baseline', th: 'การใช้ไฟฟ้าสูงกว่าปกติ' },
     choice: `The 1 h mean of active power above ${BASELINE_FACTOR} × the mean of the same hour on the previous ${BASELINE_MIN_DAYS}-${BASELINE_MAX_DAYS} days, and at least ${BASELINE_MIN_EXCESS_FRACTION * 100} % of the device's busiest hour above it.`,
     reason: 'A baseline per hour of day follows office and street-light schedules; the second test keeps small night loads from alerting on noise.',
+  },
+  {
+    id: 'disk-space',
+    title: { en: 'Disk space of the platform', th: 'พื้นที่ดิสก์ของระบบ' },
+    choice: `Warning below ${DISK_WARNING_FREE_FRACTION * 100} % or ${DISK_WARNING_FREE_BYTES / 1e9} GB free, critical below ${DISK_CRITICAL_FREE_FRACTION * 100} % or ${DISK_CRITICAL_FREE_BYTES / 1e6} MB free (whichever comes first), on each volume holding the ingest journal or the embedded store; clears after ${DISK_REPORT_EVERY_MS / MINUTE_MS * 2} min back above the warning level.`,
+    reason: 'The percentage catches small disks early (an SD card), the bytes large ones; 500 MB is some hours of a city\'s readings in the journal, time to act before ingest must hold acknowledgements.',
   },
 ];

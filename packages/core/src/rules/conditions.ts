@@ -14,11 +14,14 @@ import { roundHalfUp } from '../standards/rounding.ts';
 import type { Limit } from '../standards/types.ts';
 import { rollingMean, type WindowSample } from '../standards/windows.ts';
 import { getParameter } from '../catalog.ts';
-import type { Domain } from '../types.ts';
+import { diskLevelRank, formatBytes, type DiskReport } from '../disk.ts';
+import { isDomain } from '../types.ts';
 import { bangkokHourOfDay, hourlyBaseline, type HourlyMean } from './baseline.ts';
 import type {
+  AlertDomain,
   AlertSeverity,
   AqiBandCondition,
+  DiskSpaceCondition,
   BaselineCondition,
   NoDataCondition,
   OfflineCondition,
@@ -51,7 +54,7 @@ export interface ConditionOutcome {
 
 /** What a device has told the platform, as the conditions see it. */
 export interface DeviceInputs {
-  domain: Domain;
+  domain: AlertDomain;
   /** samples of a parameter in canonical units, ascending by ts (samples after `at` are ignored) */
   samples(parameter: string): readonly WindowSample[];
   /** timestamp of the device's latest reading, null when it never sent one */
@@ -60,6 +63,8 @@ export interface DeviceInputs {
   status: { online: boolean; since: number } | null;
   /** hourly means of a parameter on previous days (for baselines) */
   hourlyMeans?(parameter: string): readonly HourlyMean[];
+  /** the latest disk status of a platform service (system subjects only) */
+  disk?: DiskReport | null;
 }
 
 function outcome(condition: RuleCondition, status: ConditionStatus, detail: string, rest: Partial<Omit<ConditionOutcome, 'status' | 'conditionId' | 'detail'>> = {}): ConditionOutcome {
@@ -76,8 +81,8 @@ function outcome(condition: RuleCondition, status: ConditionStatus, detail: stri
   };
 }
 
-function unitOf(domain: Domain, parameter: string): string | null {
-  return getParameter(domain, parameter)?.unit ?? null;
+function unitOf(domain: AlertDomain, parameter: string): string | null {
+  return isDomain(domain) ? (getParameter(domain, parameter)?.unit ?? null) : null;
 }
 
 /** index of the last sample at or before `at` (samples ascending), -1 when none */
@@ -291,9 +296,30 @@ function evaluateBaseline(c: BaselineCondition, inputs: DeviceInputs, at: number
   return outcome(c, 'clear', shown, rest);
 }
 
+/** the report's fullest volume (the one that sets its level): its free share in % is the alert's value */
+function evaluateDiskSpace(c: DiskSpaceCondition, inputs: DeviceInputs, at: number): ConditionOutcome {
+  const report = inputs.disk;
+  if (!report) return outcome(c, 'not-applicable', 'no disk status reported');
+  const fullest = report.volumes.reduce<DiskReport['volumes'][number] | null>((worst, v) => {
+    if (!worst) return v;
+    const rank = diskLevelRank(v.level) - diskLevelRank(worst.level);
+    return rank > 0 || (rank === 0 && v.freeBytes < worst.freeBytes) ? v : worst;
+  }, null);
+  const percent = fullest && fullest.totalBytes > 0 ? Math.round((fullest.freeBytes / fullest.totalBytes) * 1000) / 10 : null;
+  const rest = { parameter: 'diskFree', unit: '%', value: percent, window: { from: report.at, to: report.at } };
+  const where = fullest ? `${report.source} ${fullest.role} ${fullest.path}: ${formatBytes(fullest.freeBytes)} free of ${formatBytes(fullest.totalBytes)} (${percent} %)` : `${report.source}: no volume`;
+  if (at - report.at > c.maxReportAgeMs) {
+    return outcome(c, 'insufficient', `the last disk status of ${report.source} is ${Math.round((at - report.at) / 60_000)} min old`, { parameter: 'diskFree', unit: '%' });
+  }
+  if (diskLevelRank(report.level) >= diskLevelRank(c.level)) return outcome(c, 'firing', `${where}, level ${report.level}`, rest);
+  return outcome(c, 'clear', `${where}, level ${report.level}`, rest);
+}
+
 /** Evaluate one condition at `at`. Never throws for data; a condition of an unknown kind is 'insufficient'. */
 export function evaluateCondition(condition: RuleCondition, inputs: DeviceInputs, at: number): ConditionOutcome {
   switch (condition.kind) {
+    case 'disk-space':
+      return evaluateDiskSpace(condition, inputs, at);
     case 'standard':
       return evaluateStandardCondition(condition, inputs, at);
     case 'threshold':

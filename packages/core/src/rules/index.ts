@@ -6,4 +6,5 @@ export * from './lifecycle.ts';
 export * from './overrides.ts';
 export { standardRules, ruleIdForStandard, isAlertingStandard } from './standard-rules.ts';
 export { OPERATIONAL_RULES } from './operational-rules.ts';
+export { SYSTEM_RULES, DISK_SPACE_RULE_ID, SYSTEM_PARAMETER_LABELS } from './system-rules.ts';
 export { DEFAULT_RULES, defaultRule } from './defaults.ts';

@@ -1,13 +1,14 @@
 /** Merging per-city (or global) overrides over a rule set, and the consistency checks of rules data. */
 import { getParameter } from '../catalog.ts';
 import { standardVersions } from '../standards/registry.ts';
-import { DOMAINS, isDomain } from '../types.ts';
-import { ALERT_SEVERITIES, isAlertSeverity, type AlertRule, type RuleCondition, type RuleConditionKind, type RuleProblem, type RuleSetOverrides } from './types.ts';
+import { isDomain } from '../types.ts';
+import { ALERT_DOMAINS, ALERT_SEVERITIES, isAlertDomain, isAlertSeverity, type AlertRule, type RuleCondition, type RuleConditionKind, type RuleProblem, type RuleSetOverrides } from './types.ts';
 
 const RULE_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /** Fields each condition kind has (besides kind and id); an override may change these only. */
 export const CONDITION_FIELDS: Readonly<Record<RuleConditionKind, readonly string[]>> = {
+  'disk-space': ['forMs', 'severity', 'level', 'maxReportAgeMs'],
   standard: ['forMs', 'severity', 'standardId', 'parameter', 'expectedIntervalMs', 'clearFraction'],
   threshold: ['forMs', 'severity', 'parameter', 'op', 'value', 'clearValue', 'maxSampleAgeMs', 'reference'],
   'aqi-band': ['forMs', 'severity', 'minLevel', 'clearMargin', 'severityByLevel', 'expectedIntervalMs'],
@@ -103,7 +104,7 @@ export function checkRules(rules: readonly AlertRule[], where = ''): RuleProblem
     if (seen.has(rule.id)) add('', 'two rules share this id');
     seen.add(rule.id);
     if (!isObject(rule.name) || typeof rule.name.en !== 'string' || typeof rule.name.th !== 'string' || !rule.name.en || !rule.name.th) add('name', 'needs both { en, th } names');
-    if (!Array.isArray(rule.domains) || rule.domains.length === 0 || !rule.domains.every(isDomain)) add('domains', `must list at least one of ${DOMAINS.join(', ')}`);
+    if (!Array.isArray(rule.domains) || rule.domains.length === 0 || !rule.domains.every(isAlertDomain)) add('domains', `must list at least one of ${ALERT_DOMAINS.join(', ')}`);
     if (!isAlertSeverity(rule.severity)) add('severity', `must be one of ${ALERT_SEVERITIES.join(', ')}`);
     if (typeof rule.enabled !== 'boolean') add('enabled', 'must be true or false');
     if (!nonNegative(rule.forMs)) add('forMs', 'must be a number of ms, 0 or more');
@@ -138,6 +139,11 @@ function checkParameter(rule: AlertRule, parameter: unknown, at: (field: string,
 
 function checkCondition(rule: AlertRule, c: RuleCondition, at: (field: string, message: string) => void): void {
   switch (c.kind) {
+    case 'disk-space':
+      if (!rule.domains.includes('system')) at('kind', "a disk-space condition reads the platform's status reports: its rule's domains must include 'system'");
+      if (c.level !== 'warning' && c.level !== 'critical') at('level', "must be 'warning' or 'critical'");
+      if (!positive(c.maxReportAgeMs)) at('maxReportAgeMs', 'must be a number of ms above 0');
+      return;
     case 'standard': {
       const editions = standardVersions(c.standardId);
       if (editions.length === 0) at('standardId', `no standard has the id ${JSON.stringify(c.standardId)}`);

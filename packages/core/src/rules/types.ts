@@ -3,7 +3,18 @@
  * has held for its duration (OR conditions); it clears when all of its conditions are clear for the quiet period.
  */
 import type { BilingualText } from '../standards/types.ts';
-import type { Domain } from '../types.ts';
+import { DOMAINS, type Domain } from '../types.ts';
+
+/**
+ * What an alert is about: a device of a sensor domain, or the platform itself ('system': its disks), which has no
+ * device and is raised for each city the reporting service serves.
+ */
+export const ALERT_DOMAINS = [...DOMAINS, 'system'] as const;
+export type AlertDomain = (typeof ALERT_DOMAINS)[number];
+
+export function isAlertDomain(value: unknown): value is AlertDomain {
+  return typeof value === 'string' && (ALERT_DOMAINS as readonly string[]).includes(value);
+}
 
 /** Most severe first (ThingsBoard's set, lower case; 'info' stands for INDETERMINATE). */
 export const ALERT_SEVERITIES = ['critical', 'major', 'minor', 'warning', 'info'] as const;
@@ -122,7 +133,19 @@ export interface BaselineCondition extends ConditionBase {
   maxDays: number;
 }
 
+/**
+ * A platform service reports a disk level at or past `level` (its retained disk status, see disk.ts); the service
+ * decides the level from its thresholds, the rule decides what it means for people.
+ */
+export interface DiskSpaceCondition extends ConditionBase {
+  kind: 'disk-space';
+  level: 'warning' | 'critical';
+  /** a report older than this is no evidence either way ("insufficient data") */
+  maxReportAgeMs: number;
+}
+
 export type RuleCondition =
+  | DiskSpaceCondition
   | StandardCondition
   | ThresholdCondition
   | AqiBandCondition
@@ -144,8 +167,8 @@ export interface AlertRule {
   /** e.g. 'air.pm25.24h', 'ops.device.offline' */
   id: string;
   name: BilingualText;
-  /** the rule watches devices of these domains */
-  domains: Domain[];
+  /** the rule watches devices of these domains ('system': the platform's own status reports) */
+  domains: AlertDomain[];
   severity: AlertSeverity;
   enabled: boolean;
   /** OR: any condition that holds for its duration raises the alert */

@@ -114,3 +114,18 @@ describe('national view', () => {
     expect(view.cities[1]?.reasons.map((r) => r.en)).toContain('Not assessed (insufficient data): Water samples within the assigned surface-water class');
   });
 });
+
+describe('waste overflow events', () => {
+  function bin(id: string, max: number): RollupRow {
+    return { period: '1d', start: DAY, city: 'c', site: `s-${id}`, device: id, domain: 'waste', param: 'fillingLevel', mean: max / 2, min: 0, max, count: 24, sum: 12 * max };
+  }
+
+  it('counts a bin-day at the overflow level (sensors cap at 100 %), as the overflow alert does', () => {
+    const daily = [bin('at', 100), bin('below', 99.9), bin('over', 104)];
+    const base = input([]);
+    const devices = daily.map((r) => ({ id: r.device, siteId: r.site, domain: 'waste' as const, name: null, status: 'active' as const, createdAt: Date.parse('2030-01-01') }));
+    const a = assessCity({ ...base, devices, sites: devices.map((d) => ({ id: d.siteId, name: d.siteId, nameTh: null, waterClass: null })), daily }, HOURLY);
+    const k = a.kpis.find((v) => v.id === 'waste.overflow-events')!;
+    expect(k.details).toMatchObject({ binDaysValid: 3, overflowEvents: 2, overflowPercent: 100 });
+  });
+});

@@ -1,4 +1,4 @@
-import { ALERT_SEVERITIES, isAlertSeverity, isDomain, isValidId, type AlertSeverity } from '@mueang/core';
+import { ALERT_DOMAINS, ALERT_SEVERITIES, isAlertDomain, isAlertSeverity, isValidId, type AlertSeverity } from '@mueang/core';
 import type { SqlDriver } from '../state-store.ts';
 import { SQLSTATE, isPostgresError } from '../state/errors.ts';
 import { timestampParam } from '../state/type-parsers.ts';
@@ -152,7 +152,7 @@ export class SqlAlertRepository implements AlertRepository {
     const dedupKey = requireText(input.dedupKey, 'dedupKey');
     const cityId = requireText(input.cityId, 'cityId');
     const ruleId = requireText(input.ruleId, 'ruleId');
-    if (!isDomain(input.domain)) throw invalidInput('domain', `expected air, water, energy or waste, got ${JSON.stringify(input.domain)}`);
+    if (!isAlertDomain(input.domain)) throw invalidInput('domain', `expected one of ${ALERT_DOMAINS.join(', ')}, got ${JSON.stringify(input.domain)}`);
     const severity = requireSeverity(input.severity);
     const at = requireTime(input.at, 'at');
     const now = input.now ?? Date.now();

@@ -1,4 +1,4 @@
-import type { AlertSeverity, AlertTransitionKind, Domain } from '@mueang/core';
+import type { AlertDomain, AlertSeverity, AlertTransitionKind } from '@mueang/core';
 import { maskAddress } from './mask.ts';
 import type {
   AlertRecord,
@@ -113,7 +113,7 @@ export function alertFromRow(row: AlertRow): AlertRecord {
     cityId: row.city_id,
     siteId: row.site_id,
     deviceId: row.device_id,
-    domain: row.domain as Domain,
+    domain: row.domain as AlertDomain,
     ruleId: row.rule_id,
     severity: row.severity as AlertSeverity,
     state,

@@ -1,4 +1,4 @@
-import type { AlertSeverity, AlertTransitionKind, Domain } from '@mueang/core';
+import type { AlertDomain, AlertSeverity, AlertTransitionKind } from '@mueang/core';
 
 export type AlertState = 'active' | 'cleared';
 
@@ -12,7 +12,8 @@ export interface AlertRecord {
   cityId: string;
   siteId: string | null;
   deviceId: string | null;
-  domain: Domain;
+  /** 'system' for alerts about the platform itself (no device) */
+  domain: AlertDomain;
   ruleId: string;
   severity: AlertSeverity;
   state: AlertState;
@@ -86,7 +87,7 @@ export interface RaiseAlertInput {
   cityId: string;
   siteId: string | null;
   deviceId: string | null;
-  domain: Domain;
+  domain: AlertDomain;
   ruleId: string;
   severity: AlertSeverity;
   observation: AlertObservation;
@@ -122,7 +123,7 @@ export interface AlertListFilter {
   state?: AlertState;
   acknowledged?: boolean;
   severity?: AlertSeverity | AlertSeverity[];
-  domain?: Domain;
+  domain?: AlertDomain;
   deviceId?: string;
   siteId?: string;
   ruleId?: string;

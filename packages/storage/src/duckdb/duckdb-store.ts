@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import { isDomain, type DeadLetter, type Domain, type RollupRow, type TelemetryPoint } from '@mueang/core';
-import type { AggregateQuery, AggregateRow, AlertEvent, AlertEventQuery, DeadLetterQuery, RawQuery, RetentionCutoff, RollupQuery, TagFilter, TelemetryStore } from '../telemetry-store.ts';
+import { isAlertDomain, isDomain, type DeadLetter, type Domain, type RollupRow, type TelemetryPoint } from '@mueang/core';
+import type { AggregateQuery, AggregateRow, AlertEvent, AlertEventQuery, DeadLetterQuery, RawQuery, RetentionCutoff, RollupQuery, StoreDiskUsage, TagFilter, TelemetryStore } from '../telemetry-store.ts';
 import { ALERT_EVENT_DEFAULT_LIMIT, checkAlertEventQuery, checkAlertEvents, compareAlertEvents } from '../influx/alert-event-input.ts';
-import { compareAggregateRows, compareLatest, comparePoints, compareRollups } from '../influx/result-order.ts';
-import { TelemetryStoreError } from '../influx/telemetry-error.ts';
+import { compareAggregateRows, compareLatest, comparePoints } from '../influx/result-order.ts';
+import { TelemetryStoreError, isDiskFullError } from '../influx/telemetry-error.ts';
 import {
   DEAD_LETTER_DEFAULT_LIMIT,
   checkAggregateQuery,
@@ -21,6 +22,10 @@ import {
 import { CREATE_TABLES, POINT_MERGE, ROLLUP_MERGE, SCHEMA_VERSION, mergeStatements, type MergeSpec } from './schema.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { SqlParams } from './sql-params.ts';
+import { readRollupGroups } from './rollup-reader.ts';
+
+/** queries per joined batch (each brings 8 bound values per parameter) */
+const ROLLUP_BATCH_QUERIES = 250;
 
 export interface DuckDBStoreOptions {
   /** database file (its directory is created if missing), or ':memory:' */
@@ -75,6 +80,15 @@ export class DuckDBTelemetryStore implements TelemetryStore {
         return await job(this.connection);
       } catch (err) {
         if (err instanceof TelemetryStoreError) throw err;
+        if (isDiskFullError(err)) {
+          // DuckDB rolls the transaction back and takes writes again once there is space (measured): retry, never refuse the data
+          throw new TelemetryStoreError(
+            'backend.disk_full',
+            `DuckDB could not ${what}: the disk holding ${this.options.path} is full (${(err as Error).message}); free space there or move DATA_DIR (transient: retry later)`,
+            true,
+            { cause: err },
+          );
+        }
         throw new TelemetryStoreError('backend.internal', `DuckDB failed to ${what} (${this.options.path}): ${(err as Error).message}`, false, { cause: err });
       }
     });
@@ -292,31 +306,63 @@ export class DuckDBTelemetryStore implements TelemetryStore {
     checkRollupQuery(q);
     if (q.params && q.params.length === 0) return [];
     const params = new SqlParams();
-    const conditions = [`period = ${params.add(q.period)}`, `start >= ${params.add(BigInt(q.from))}`, `start < ${params.add(BigInt(q.to))}`, ...tagConditions(q, params)];
-    if (q.domain) conditions.push(`domain = ${params.add(q.domain)}`);
-    if (q.params) conditions.push(`param IN (${[...new Set(q.params)].map((p) => params.add(p)).join(', ')})`);
-    const sql = `SELECT start, city, site, device, domain, param, mean, min, max, count, sum FROM telemetry_rollups WHERE ${conditions.join(' AND ')}`;
-    const rows = await this.exclusive('query rollups', async (c) => (await c.runAndReadAll(sql, params.values)).getRowsJS());
-    const out: RollupRow[] = [];
-    for (const row of rows) {
-      const domain = str(row[4]);
-      if (!isDomain(domain)) continue;
-      out.push({
-        period: q.period,
-        start: num(row[0]),
-        city: str(row[1]),
-        site: str(row[2]),
-        device: str(row[3]),
-        domain,
-        param: str(row[5]),
-        mean: num(row[6]),
-        min: num(row[7]),
-        max: num(row[8]),
-        count: num(row[9]),
-        sum: num(row[10]),
-      });
+    const conditions = [`r.period = ${params.add(q.period)}`, `r.start >= ${params.add(BigInt(q.from))}`, `r.start < ${params.add(BigInt(q.to))}`, ...tagConditions(q, params, 'r.')];
+    if (q.domain) conditions.push(`r.domain = ${params.add(q.domain)}`);
+    if (q.params) conditions.push(`r.param IN (${[...new Set(q.params)].map((p) => params.add(p)).join(', ')})`);
+    const source = { from: 'telemetry_rollups r', where: conditions.join(' AND '), values: params.values, queryIndex: 'CAST(0 AS INTEGER)' };
+    const [rows] = await this.exclusive('query rollups', (c) => readRollupGroups(c, q.period, source, 1));
+    return rows as RollupRow[];
+  }
+
+  /**
+   * Many device-and-parameter rollup queries in one join against a table of the queries (an assessment asks for a
+   * few hundred ranges: one scan instead of one query each); other queries run one by one.
+   */
+  async queryRollupBatch(queries: RollupQuery[]): Promise<RollupRow[][]> {
+    queries.forEach(checkRollupQuery);
+    const results: RollupRow[][] = queries.map(() => []);
+    const joinable = new Map<'1h' | '1d', number[]>();
+    for (const [i, q] of queries.entries()) {
+      if (q.params && q.params.length === 0) continue;
+      if (q.device !== undefined && q.params) {
+        const list = joinable.get(q.period) ?? [];
+        list.push(i);
+        joinable.set(q.period, list);
+      } else results[i] = await this.queryRollups(q);
     }
-    return out.sort(compareRollups);
+    for (const [period, indexes] of joinable) {
+      for (let offset = 0; offset < indexes.length; offset += ROLLUP_BATCH_QUERIES) {
+        const chunk = indexes.slice(offset, offset + ROLLUP_BATCH_QUERIES);
+        const params = new SqlParams();
+        const tuples: string[] = [];
+        let from = Infinity;
+        let to = -Infinity;
+        chunk.forEach((queryIndex, k) => {
+          const q = queries[queryIndex] as RollupQuery;
+          from = Math.min(from, q.from);
+          to = Math.max(to, q.to);
+          for (const param of new Set(q.params)) {
+            tuples.push(
+              `(${params.add(k)}::INTEGER, ${params.add(q.device as string)}::VARCHAR, ${params.add(param)}::VARCHAR, ${params.add(BigInt(q.from))}::BIGINT, ` +
+                `${params.add(BigInt(q.to))}::BIGINT, ${params.addNullable(q.city)}::VARCHAR, ${params.addNullable(q.site)}::VARCHAR, ${params.addNullable(q.domain)}::VARCHAR)`,
+            );
+          }
+        });
+        const source = {
+          from: `telemetry_rollups r JOIN (VALUES ${tuples.join(', ')}) n(i, device, param, f, t, city, site, domain) ON r.device = n.device AND r.param = n.param`,
+          where:
+            `r.period = ${params.add(period)} AND r.start >= ${params.add(BigInt(from))} AND r.start < ${params.add(BigInt(to))} AND r.start >= n.f AND r.start < n.t ` +
+            `AND (n.city IS NULL OR r.city = n.city) AND (n.site IS NULL OR r.site = n.site) AND (n.domain IS NULL OR r.domain = n.domain)`,
+          values: params.values,
+          queryIndex: 'n.i',
+        };
+        const rows = await this.exclusive('query rollups', (c) => readRollupGroups(c, period, source, chunk.length));
+        chunk.forEach((queryIndex, k) => {
+          results[queryIndex] = rows[k] as RollupRow[];
+        });
+      }
+    }
+    return results;
   }
 
   async deleteBefore(cutoff: RetentionCutoff): Promise<void> {
@@ -424,7 +470,7 @@ export class DuckDBTelemetryStore implements TelemetryStore {
     const events: AlertEvent[] = [];
     for (const row of rows) {
       const domain = str(row[6]);
-      if (!isDomain(domain)) continue;
+      if (!isAlertDomain(domain)) continue;
       const optional = (value: unknown): string | null => (typeof value === 'string' ? value : null);
       events.push({
         ts: num(row[0]),
@@ -445,6 +491,15 @@ export class DuckDBTelemetryStore implements TelemetryStore {
       });
     }
     return events.sort(compareAlertEvents);
+  }
+
+  /** the database file and its WAL, by their sizes (read from the file system, not through the connection) */
+  async diskUsage(): Promise<StoreDiskUsage | null> {
+    if (this.options.path === ':memory:') return null;
+    const file = path.resolve(this.options.path);
+    const size = (f: string) => stat(f).then((s) => s.size, (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? 0 : Promise.reject(err)));
+    const [db, wal] = await Promise.all([size(file), size(`${file}.wal`)]);
+    return { bytes: db + wal, dir: path.dirname(file) };
   }
 
   async ping(): Promise<boolean> {

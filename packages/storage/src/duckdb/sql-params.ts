@@ -8,4 +8,10 @@ export class SqlParams {
     this.values.push(value);
     return `$${this.values.length}`;
   }
+
+  /** undefined becomes NULL */
+  addNullable(value: string | number | bigint | undefined): string {
+    this.values.push(value ?? null);
+    return `$${this.values.length}`;
+  }
 }

@@ -1,4 +1,4 @@
-import { isDomain } from '@mueang/core';
+import { ALERT_DOMAINS, isAlertDomain } from '@mueang/core';
 import type { AlertEvent, AlertEventQuery } from '../telemetry-store.ts';
 import { inputError } from './telemetry-error.ts';
 import { MAX_TS_MS, MIN_TS_MS, labelProblem } from './telemetry-input.ts';
@@ -34,7 +34,7 @@ export function checkAlertEvents(events: AlertEvent[]): void {
     label(e.city, `${at}.city`);
     optionalLabel(e.site, `${at}.site`);
     optionalLabel(e.device, `${at}.device`);
-    if (!isDomain(e.domain)) throw inputError(`${at}.domain ${describe(e.domain)} is not a domain; expected one of air, water, energy, waste`);
+    if (!isAlertDomain(e.domain)) throw inputError(`${at}.domain ${describe(e.domain)} is not a domain; expected one of ${ALERT_DOMAINS.join(', ')}`);
     label(e.ruleId, `${at}.ruleId`);
     label(e.transition, `${at}.transition`);
     label(e.severity, `${at}.severity`);

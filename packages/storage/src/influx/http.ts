@@ -1,4 +1,4 @@
-import { TelemetryStoreError } from './telemetry-error.ts';
+import { TelemetryStoreError, isDiskFullError } from './telemetry-error.ts';
 
 /**
  * The InfluxDB v1-compatible HTTP API (POST /write, POST /query, GET /ping): the one surface that
@@ -68,6 +68,9 @@ function serverMessageOf(body: string): string {
 export function httpError(status: number, body: string, what: string): TelemetryStoreError {
   const serverMessage = serverMessageOf(body);
   const said = `InfluxDB answered HTTP ${status} to ${what}: ${serverMessage}`;
+  if (status >= 500 && isDiskFullError(serverMessage)) {
+    return new TelemetryStoreError('backend.disk_full', `${said} (the InfluxDB server's disk is full: free space there; transient: retry later)`, true, { status, serverMessage });
+  }
   if (status === 429 || status >= 500) {
     return new TelemetryStoreError('backend.unavailable', `${said} (transient: retry later)`, true, { status, serverMessage });
   }
@@ -124,6 +127,18 @@ export class InfluxHttp {
       const chunk = lines.slice(i, i + this.linesPerRequest);
       await this.request('/write', params, { method: 'POST', body: chunk.join('\n'), headers: { 'content-type': 'text/plain; charset=utf-8' } }, `a write of ${chunk.length} lines`);
     }
+  }
+
+  /** Write a prepared line-protocol body of `lines` lines (at most `linesPerRequest`). Idempotent as write(). */
+  async writeBody(body: Buffer, lines: number, precision: 'ms' | 'ns'): Promise<void> {
+    const params: Record<string, string> = { db: this.options.database, precision };
+    if (this.options.retentionPolicy) params.rp = this.options.retentionPolicy;
+    await this.request('/write', params, { method: 'POST', body, headers: { 'content-type': 'text/plain; charset=utf-8' } }, `a write of ${lines} lines`);
+  }
+
+  /** lines per write request */
+  get maxLinesPerRequest(): number {
+    return this.linesPerRequest;
   }
 
   /**

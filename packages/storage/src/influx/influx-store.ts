@@ -1,9 +1,9 @@
-import { DOMAINS, isDomain, type DeadLetter, type Domain, type RollupRow, type TelemetryPoint } from '@mueang/core';
-import type { AggregateQuery, AggregateRow, AlertEvent, AlertEventQuery, DeadLetterQuery, RawQuery, RetentionCutoff, RollupQuery, TagFilter, TelemetryStore } from '../telemetry-store.ts';
+import { DOMAINS, isAlertDomain, isDomain, type DeadLetter, type Domain, type RollupRow, type TelemetryPoint } from '@mueang/core';
+import type { AggregateQuery, AggregateRow, AlertEvent, AlertEventQuery, DeadLetterQuery, RawQuery, RetentionCutoff, RollupQuery, StoreDiskUsage, TagFilter, TelemetryStore } from '../telemetry-store.ts';
 import { ALERT_EVENT_DEFAULT_LIMIT, checkAlertEventQuery, checkAlertEvents, compareAlertEvents } from './alert-event-input.ts';
-import { InfluxHttp, type InfluxSeries } from './http.ts';
+import { InfluxHttp, type InfluxSeries, type InfluxStatementResult } from './http.ts';
 import { durationLiteral, qualifiedMeasurement, quoteIdent, tagEquals, tagIn, timeLiteral, timeRange } from './influxql.ts';
-import { decodeText, encodeText, formatLine, type LineFields } from './line-protocol.ts';
+import { decodeText, encodeText, formatLine, PointLines, type LineFields } from './line-protocol.ts';
 import { compareAggregateRows, compareLatest, comparePoints, compareRollups } from './result-order.ts';
 import { TelemetryStoreError } from './telemetry-error.ts';
 import {
@@ -88,6 +88,7 @@ export function deadLetterTimestamps(receivedAt: number[], random: () => number 
 export class InfluxTelemetryStore implements TelemetryStore {
   readonly kind = 'influxdb' as const;
   private readonly http: InfluxHttp;
+  private readonly pointLines = new PointLines();
 
   constructor(private readonly options: InfluxStoreOptions) {
     if (!options || typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
@@ -113,12 +114,14 @@ export class InfluxTelemetryStore implements TelemetryStore {
 
   async writePoints(points: TelemetryPoint[]): Promise<void> {
     checkPoints(points);
-    const lines = points.map((p) => {
-      const fields: LineFields = {};
-      for (const [param, value] of Object.entries(p.values)) fields[param] = { float: value };
-      return formatLine(p.domain, { city: p.city, site: p.site, device: p.device }, fields, p.ts);
-    });
-    await this.http.write(lines, 'ms');
+    const n = this.http.maxLinesPerRequest;
+    // every body is built before the first is sent, as a bad point refuses the whole batch
+    const bodies: Array<[Buffer, number]> = [];
+    for (let i = 0; i < points.length; i += n) {
+      const chunk = points.length <= n ? points : points.slice(i, i + n);
+      bodies.push([this.pointLines.body(chunk), chunk.length]);
+    }
+    for (const [body, lines] of bodies) await this.http.writeBody(body, lines, 'ms');
   }
 
   async queryRaw(q: RawQuery): Promise<TelemetryPoint[]> {
@@ -256,37 +259,49 @@ export class InfluxTelemetryStore implements TelemetryStore {
   async queryRollups(q: RollupQuery): Promise<RollupRow[]> {
     checkRollupQuery(q);
     if (q.params && q.params.length === 0) return [];
+    const [result] = await this.http.query([this.rollupStatement(q)]);
+    return rollupRows(q, result).sort(compareRollups);
+  }
+
+  /**
+   * Many rollup queries as a few multi-statement requests in flight at once instead of one round trip each. influxd
+   * runs the statements of one request one after another, so a query with several parameters is split into one
+   * statement per parameter, spread over the requests, for influxd to work on them in parallel.
+   */
+  async queryRollupBatch(queries: RollupQuery[]): Promise<RollupRow[][]> {
+    queries.forEach(checkRollupQuery);
+    const parts: Array<{ query: number; statement: string }> = [];
+    queries.forEach((q, query) => {
+      if (q.params && q.params.length === 0) return;
+      const params = q.params ? [...new Set(q.params)] : [undefined];
+      for (const param of params) parts.push({ query, statement: this.rollupStatement(param === undefined ? q : { ...q, params: [param] }) });
+    });
+    const requests = Math.max(Math.min(ROLLUP_REQUESTS_IN_FLIGHT, parts.length), Math.ceil(parts.length / ROLLUP_STATEMENTS_PER_REQUEST));
+    const groups: Array<typeof parts> = Array.from({ length: requests }, () => []);
+    parts.forEach((part, i) => (groups[i % requests] as typeof parts).push(part));
+    const collected: RollupRow[][] = queries.map(() => []);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < groups.length) {
+        const group = groups[next++] as typeof parts;
+        const answers = await this.http.query(group.map((part) => part.statement));
+        group.forEach((part, k) => {
+          for (const row of rollupRows(queries[part.query] as RollupQuery, answers[k])) (collected[part.query] as RollupRow[]).push(row);
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ROLLUP_REQUESTS_IN_FLIGHT, groups.length) }, worker));
+    return collected.map((rows) => rows.sort(compareRollups));
+  }
+
+  private rollupStatement(q: RollupQuery): string {
     const conditions = [timeRange(q.from, q.to), ...tagFilterConditions(q)];
     if (q.domain) conditions.push(tagEquals('domain', q.domain));
     if (q.params) conditions.push(tagIn('param', [...new Set(q.params)]));
-    const statement =
+    return (
       `SELECT ${ROLLUP_FIELDS.map(quoteIdent).join(', ')} FROM ${this.measurement(ROLLUP_MEASUREMENT[q.period])}${where(conditions)}` +
-      ` GROUP BY ${ROLLUP_TAGS.map(quoteIdent).join(', ')}`;
-    const [result] = await this.http.query([statement]);
-    const rows: RollupRow[] = [];
-    for (const series of result?.series ?? []) {
-      const tags = series.tags ?? {};
-      if (!isDomain(tags.domain)) continue;
-      const col = columnIndex(series);
-      for (const row of series.values) {
-        const stat = (name: string) => Number(row[col.get(name) ?? -1]);
-        rows.push({
-          period: q.period,
-          start: Number(row[0]),
-          city: tags.city ?? '',
-          site: tags.site ?? '',
-          device: tags.device ?? '',
-          domain: tags.domain,
-          param: tags.param ?? '',
-          mean: stat('mean'),
-          min: stat('min'),
-          max: stat('max'),
-          count: stat('count'),
-          sum: stat('sum'),
-        });
-      }
-    }
-    return rows.sort(compareRollups);
+      ` GROUP BY ${ROLLUP_TAGS.map(quoteIdent).join(', ')}`
+    );
   }
 
   async writeDeadLetters(rows: DeadLetter[]): Promise<void> {
@@ -381,7 +396,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
           return typeof value === 'string' && value !== '' ? decodeText(value) : null;
         };
         const domain = text('domain');
-        if (!isDomain(domain)) continue;
+        if (!isAlertDomain(domain)) continue;
         const value = raw('value');
         events.push({
           ts: Number(row[0]),
@@ -420,6 +435,33 @@ export class InfluxTelemetryStore implements TelemetryStore {
     if (statements.length > 0) await this.http.query(statements);
   }
 
+  /**
+   * The database's shards from `SHOW STATS FOR 'shard'` (InfluxDB 1.x; diskBytes counts TSM files and WAL). InfluxDB
+   * 2.x/3 do not answer it on the v1 API, and 1.x with authentication only for an admin: then null (unknown, not 0),
+   * as before the first write creates a shard.
+   */
+  async diskUsage(): Promise<StoreDiskUsage | null> {
+    let results;
+    try {
+      results = await this.http.query([`SHOW STATS FOR 'shard'`], { database: false });
+    } catch (err) {
+      if (err instanceof TelemetryStoreError && !err.retryable) return null;
+      throw err;
+    }
+    let bytes = 0;
+    let shards = 0;
+    for (const series of results[0]?.series ?? []) {
+      if (series.tags?.database !== this.options.database) continue;
+      const index = series.columns.indexOf('diskBytes');
+      const value = index < 0 ? undefined : series.values[0]?.[index];
+      if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+      bytes += value;
+      shards++;
+    }
+    // no shard of the database in the answer: a server that keeps no such statistics, or a database without data yet
+    return shards === 0 ? null : { bytes, dir: null };
+  }
+
   async ping(): Promise<boolean> {
     return this.http.ping();
   }
@@ -427,4 +469,40 @@ export class InfluxTelemetryStore implements TelemetryStore {
   async close(): Promise<void> {
     // stateless HTTP: nothing to release (fetch's keep-alive sockets close on their own)
   }
+}
+
+/** statements per multi-statement rollup request, and requests in flight (enough to overlap influxd's work with ours) */
+const ROLLUP_STATEMENTS_PER_REQUEST = 25;
+const ROLLUP_REQUESTS_IN_FLIGHT = 3;
+
+/** the rows of one statement's answer, unsorted */
+function rollupRows(q: RollupQuery, result: InfluxStatementResult | undefined): RollupRow[] {
+  const rows: RollupRow[] = [];
+  for (const series of result?.series ?? []) {
+    const tags = series.tags ?? {};
+    if (!isDomain(tags.domain)) continue;
+    const col = columnIndex(series);
+    const [mean, min, max, count, sum] = (['mean', 'min', 'max', 'count', 'sum'] as const).map((name) => col.get(name) ?? -1) as [number, number, number, number, number];
+    const city = tags.city ?? '';
+    const site = tags.site ?? '';
+    const device = tags.device ?? '';
+    const param = tags.param ?? '';
+    for (const row of series.values) {
+      rows.push({
+        period: q.period,
+        start: Number(row[0]),
+        city,
+        site,
+        device,
+        domain: tags.domain,
+        param,
+        mean: Number(row[mean]),
+        min: Number(row[min]),
+        max: Number(row[max]),
+        count: Number(row[count]),
+        sum: Number(row[sum]),
+      });
+    }
+  }
+  return rows;
 }

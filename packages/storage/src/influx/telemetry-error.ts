@@ -21,7 +21,9 @@ export type TelemetryErrorCode =
   /** the backend answered something this adapter cannot read */
   | 'backend.protocol'
   /** an error inside the embedded database */
-  | 'backend.internal';
+  | 'backend.internal'
+  /** the disk under the store is full (or over quota): transient, writes succeed again once space is freed */
+  | 'backend.disk_full';
 
 export class TelemetryStoreError extends Error {
   constructor(
@@ -41,4 +43,20 @@ export function isRetryableTelemetryError(err: unknown): boolean {
 
 export function inputError(message: string): TelemetryStoreError {
   return new TelemetryStoreError('input.invalid', message, false);
+}
+
+/**
+ * Whether an error says the disk is full or over quota: ENOSPC/EDQUOT codes (Node fs), or their strerror text (DuckDB
+ * reports `Could not write file "...": No space left on device`; InfluxDB the same inside an HTTP 500).
+ */
+export function isDiskFullError(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') return true;
+    const message = current instanceof Error ? current.message : typeof current === 'string' ? current : '';
+    if (/no space left on device|disk quota exceeded|\bENOSPC\b|\bEDQUOT\b/i.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

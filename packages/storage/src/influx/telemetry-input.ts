@@ -71,22 +71,68 @@ function checkArray(rows: unknown, what: string): asserts rows is unknown[] {
 
 export function checkPoints(points: TelemetryPoint[]): void {
   checkArray(points, 'points');
+  // the quick check passes exactly the points the detailed one does; only those it does not pass
+  // are checked again in detail, for the message saying what is wrong
   points.forEach((p, i) => {
-    const at = `points[${i}]`;
-    if (typeof p !== 'object' || p === null) throw inputError(`${at} must be an object, got ${describe(p)}`);
-    checkTimestamp(p.ts, `${at}.ts`);
-    checkDomain(p.domain, `${at}.domain`);
-    checkLabel(p.city, `${at}.city`);
-    checkLabel(p.site, `${at}.site`);
-    checkLabel(p.device, `${at}.device`);
-    if (typeof p.values !== 'object' || p.values === null) throw inputError(`${at}.values must be an object of parameter -> number`);
-    const entries = Object.entries(p.values);
-    if (entries.length === 0) throw inputError(`${at}.values is empty; a point needs at least one parameter value`);
-    for (const [param, value] of entries) {
-      checkParamName(param, `${at}.values key`);
-      checkFinite(value, `${at}.values.${param}`);
-    }
+    if (!pointValid(p)) checkPoint(p, i);
   });
+}
+
+function checkPoint(p: TelemetryPoint, i: number): void {
+  const at = `points[${i}]`;
+  if (typeof p !== 'object' || p === null) throw inputError(`${at} must be an object, got ${describe(p)}`);
+  checkTimestamp(p.ts, `${at}.ts`);
+  checkDomain(p.domain, `${at}.domain`);
+  checkLabel(p.city, `${at}.city`);
+  checkLabel(p.site, `${at}.site`);
+  checkLabel(p.device, `${at}.device`);
+  if (typeof p.values !== 'object' || p.values === null) throw inputError(`${at}.values must be an object of parameter -> number`);
+  const entries = Object.entries(p.values);
+  if (entries.length === 0) throw inputError(`${at}.values is empty; a point needs at least one parameter value`);
+  for (const [param, value] of entries) {
+    checkParamName(param, `${at}.values key`);
+    checkFinite(value, `${at}.values.${param}`);
+  }
+}
+
+/** labels and parameter names that passed labelProblem (and, for names, are not reserved): the same few recur in every batch */
+const validLabels = new Set<string>();
+const validParams = new Set<string>();
+const MAX_REMEMBERED = 100_000;
+
+function labelValid(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (validLabels.has(value)) return true;
+  if (labelProblem(value) !== null) return false;
+  if (validLabels.size >= MAX_REMEMBERED) validLabels.clear();
+  validLabels.add(value);
+  return true;
+}
+
+function paramValid(name: string): boolean {
+  if (validParams.has(name)) return true;
+  if (labelProblem(name) !== null || RESERVED_PARAMS.has(name)) return false;
+  if (validParams.size >= MAX_REMEMBERED) validParams.clear();
+  validParams.add(name);
+  return true;
+}
+
+/** checkPoint without building messages: true when it would pass */
+function pointValid(p: TelemetryPoint): boolean {
+  if (typeof p !== 'object' || p === null) return false;
+  const ts: unknown = p.ts;
+  if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || ts < MIN_TS_MS || ts > MAX_TS_MS) return false;
+  if (!isDomain(p.domain) || !labelValid(p.city) || !labelValid(p.site) || !labelValid(p.device)) return false;
+  const values: unknown = p.values;
+  if (typeof values !== 'object' || values === null) return false;
+  let any = false;
+  for (const param in values) {
+    if (!Object.hasOwn(values, param)) continue;
+    const value: unknown = (values as Record<string, unknown>)[param];
+    if (!paramValid(param) || typeof value !== 'number' || !Number.isFinite(value)) return false;
+    any = true;
+  }
+  return any;
 }
 
 export function checkRollups(rows: RollupRow[]): void {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AggregateFn, DeadLetter, Domain, RollupRow, TelemetryPoint } from '@mueang/core';
-import { TelemetryStoreError, type AggregateRow, type AlertEvent, type TelemetryStore } from '@mueang/storage';
+import { TelemetryStoreError, type AggregateRow, type AlertEvent, type RollupQuery, type TelemetryStore } from '@mueang/storage';
 
 /**
  * The TelemetryStore contract: every adapter must pass these tests unchanged.
@@ -358,6 +358,47 @@ export function telemetryStoreContract(open: () => Promise<TelemetryStore>): voi
       expect(await store.queryRollups({ period: '1h', from: T0, to: T0 + 2 * HOUR, site: 's2' })).toEqual([rows[3]]);
       expect(await store.queryRollups({ period: '1h', from: T0 + 1, to: T0 + 2 * HOUR, device: 'd1' })).toEqual([rows[2]]);
       expect(await store.queryRollups({ period: '1d', from: T0 - 24 * HOUR, to: T0 })).toEqual([rows[5]]);
+    });
+
+    it('answers a batch of rollup queries exactly as the queries one by one, in their order', async () => {
+      const store = await fresh();
+      const rows: RollupRow[] = [];
+      for (const device of ['d1', 'd2', 'd3']) {
+        for (const param of ['o3', 'noise', 'pm25']) {
+          for (let h = 0; h < 30; h += 1) {
+            const mean = ((h * 7 + device.charCodeAt(1) * 3 + param.length) % 17) + 0.5;
+            rows.push(rollup({ start: T0 + h * HOUR, device, site: `s-${device}`, param, mean, min: mean - 1, max: mean + 1, count: 60, sum: mean * 60 }));
+          }
+        }
+        rows.push(rollup({ period: '1d', start: T0, device, site: `s-${device}`, param: 'o3', count: 1440 }));
+      }
+      rows.push(rollup({ start: T0 + HOUR, device: 'w1', site: 'sw', domain: 'water', param: 'pH', mean: 7, min: 7, max: 7, count: 60, sum: 420 }));
+      rows.push(rollup({ start: T0 + 2 * HOUR, device: 'x1', city: 'cnx', site: 'sx', param: 'o3' }));
+      await store.writeRollups(rows);
+      const queries: RollupQuery[] = [
+        { period: '1h', city: 'bkk', device: 'd2', domain: 'air', params: ['o3'], from: T0 + 3 * HOUR, to: T0 + 9 * HOUR },
+        { period: '1h', city: 'bkk', device: 'd1', domain: 'air', params: ['noise', 'o3'], from: T0, to: T0 + 30 * HOUR },
+        // overlapping ranges of the same device: each query gets its own rows
+        { period: '1h', city: 'bkk', device: 'd2', domain: 'air', params: ['o3'], from: T0 + 5 * HOUR, to: T0 + 12 * HOUR },
+        { period: '1h', device: 'd3', params: ['pm25', 'pm25'], from: T0 + 29 * HOUR, to: T0 + 40 * HOUR },
+        // nothing there: another city, an empty range, no parameters
+        { period: '1h', city: 'cnx', device: 'd1', params: ['o3'], from: T0, to: T0 + 30 * HOUR },
+        { period: '1h', device: 'd1', params: ['o3'], from: T0 + 100 * HOUR, to: T0 + 101 * HOUR },
+        { period: '1h', device: 'd1', params: [], from: T0, to: T0 + 30 * HOUR },
+        // queries without a device or parameter list
+        { period: '1h', city: 'bkk', domain: 'air', from: T0 + 2 * HOUR, to: T0 + 3 * HOUR },
+        { period: '1h', from: T0 + HOUR, to: T0 + 3 * HOUR, site: 'sw' },
+        { period: '1d', city: 'bkk', domain: 'air', params: ['o3'], from: T0, to: T0 + 24 * HOUR },
+        { period: '1d', device: 'd2', params: ['o3'], from: T0, to: T0 + 24 * HOUR },
+      ];
+      const one = [];
+      for (const q of queries) one.push(await store.queryRollups(q));
+      expect(await store.queryRollupBatch(queries)).toEqual(one);
+      expect(one.map((r) => r.length)).toEqual([6, 60, 7, 1, 0, 0, 0, 9, 1, 3, 1]);
+      expect(await store.queryRollupBatch([])).toEqual([]);
+      // the same checks as one query: a bad query in the batch refuses the batch
+      const err = await store.queryRollupBatch([queries[0] as RollupQuery, { period: '5m' as '1h', from: T0, to: T0 + HOUR }]).catch((e: unknown) => e);
+      expect((err as TelemetryStoreError).code).toBe('input.invalid');
     });
 
     it('refuses rollups with a non-integer count', async () => {

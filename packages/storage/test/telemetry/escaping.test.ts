@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { TelemetryStoreError } from '@mueang/storage';
-import { decodeText, encodeText, escapeKey, escapeMeasurement, escapeTagValue, formatFloat, formatLine, quoteStringField } from '../../src/influx/line-protocol.ts';
+import { decodeText, encodeText, escapeKey, escapeMeasurement, escapeTagValue, formatFloat, formatLine, PointLines, quoteStringField } from '../../src/influx/line-protocol.ts';
 import { durationLiteral, qualifiedMeasurement, quoteIdent, quoteLiteral, tagIn, timeLiteral, timeRange } from '../../src/influx/influxql.ts';
 import { deadLetterTimestamps } from '../../src/influx/influx-store.ts';
 import { httpError, mergeChunks } from '../../src/influx/http.ts';
-import { windowStart } from '../../src/influx/telemetry-input.ts';
+import { checkPoints, windowStart } from '../../src/influx/telemetry-input.ts';
 
 const HOSTILE = ['a"b', "a'b", 'a,b', 'a b', 'a=b', 'a\\b', 'a\nb', "'; DROP DATABASE x; --", 'กรุงเทพ ไทย'];
 
@@ -64,6 +64,50 @@ describe('line protocol escaping', () => {
     const line = formatLine('air', { site: 's 1', city: 'bkk', device: 'd,1', empty: '', absent: undefined }, { pm25: { float: 1.5 }, n: { int: 3 }, note: { text: 'x "y"' } }, 1000);
     expect(line).toBe('air,city=bkk,device=d\\,1,site=s\\ 1 pm25=1.5,n=3i,note="x \\"y\\"" 1000');
     refused(() => formatLine('air', {}, {}, 1), /at least one field/);
+  });
+
+  it('writes telemetry points as formatLine does, also when a device moves to another site or city', () => {
+    const lines = new PointLines();
+    type Point = { ts: number; domain: string; city: string; site: string; device: string; values: Record<string, number> };
+    const asFormatLine = (p: Point) => {
+      const fields: Record<string, { float: number }> = {};
+      for (const [k, v] of Object.entries(p.values)) fields[k] = { float: v };
+      return formatLine(p.domain, { city: p.city, site: p.site, device: p.device }, fields, p.ts);
+    };
+    const points: Point[] = [
+      { ts: 1000, domain: 'air', city: 'bkk', site: 's 1', device: 'd,1', values: { pm25: 1.5, 'pm2.5 x=y': -0, no2: 1e21 } },
+      { ts: 2000, domain: 'air', city: 'bkk', site: 's 1', device: 'd,1', values: { pm25: 2 } },
+      { ts: 3000, domain: 'air', city: 'bkk', site: 'other site', device: 'd,1', values: { pm25: 3 } },
+      { ts: 4000, domain: 'air', city: 'cnx', site: 'other site', device: 'd,1', values: { pm25: 4 } },
+      { ts: 5000, domain: 'water', city: 'cnx', site: 'other site', device: 'd,1', values: { ph: 7.1, '1': 5 } },
+      { ts: 6000, domain: 'air', city: 'กรุงเทพ', site: 'x=y', device: 'd2', values: { pm25: 0.1 + 0.2 } },
+    ];
+    for (const p of points) expect(lines.line(p)).toBe(asFormatLine(p));
+    // a request body: the same lines, UTF-8, one per line (also past its first size estimate)
+    const wide: Point = { ts: 7000, domain: 'energy', city: 'กรุงเทพ', site: 'ไซต์ 1', device: 'd3', values: {} };
+    for (let i = 0; i < 40; i++) wide.values[`parameter_with_a_long_name_${i}`] = -1.2345678901234567e-200 * i;
+    const all = [...points, wide, ...points];
+    expect(lines.body(all).toString('utf8')).toBe(all.map(asFormatLine).join('\n'));
+    expect(lines.body([]).length).toBe(0);
+    expect(lines.line(points[2]!)).toBe('air,city=bkk,device=d\\,1,site=other\\ site pm25=3 3000');
+    refused(() => lines.line({ ...points[0]!, values: { pm25: Number.NaN } }), /not a finite number/);
+    refused(() => lines.line({ ...points[0]!, values: {} }), /at least one field/);
+    refused(() => lines.body([points[0]!, { ...points[0]!, values: {} }]), /at least one field/);
+    refused(() => lines.body([{ ...points[0]!, values: { pm25: Infinity } }]), /not a finite number/);
+    refused(() => lines.line({ ...points[0]!, values: { 'a\nb': 1 } }), /field key "a\\nb" contains a newline/);
+  });
+
+  it('checks telemetry points quickly without letting anything through that the detailed check refuses', () => {
+    const ok = { ts: 1000, domain: 'air' as const, city: 'time', site: 's', device: 'd', values: { pm25: 1 } };
+    checkPoints([ok, ok]);
+    // labels and names seen valid do not vouch for another role or another field
+    refused(() => checkPoints([ok, { ...ok, values: { time: 1 } }]), /points\[1\]\.values key "time" is a reserved name/);
+    refused(() => checkPoints([ok, { ...ok, values: { pm25: 1, d: Number.NaN } }]), /points\[1\]\.values\.d must be a finite number/);
+    refused(() => checkPoints([ok, { ...ok, ts: 2 ** 53 }]), /points\[1\]\.ts must be an integer/);
+    refused(() => checkPoints([ok, { ...ok, ts: 9_223_372_036_855 }]), /outside the storable range/);
+    refused(() => checkPoints([ok, { ...ok, site: 'a\\b' }]), /points\[1\]\.site .*backslash/);
+    refused(() => checkPoints([ok, Object.create({ inherited: 1 }) as typeof ok]), /points\[1\]\.ts must be an integer/);
+    refused(() => checkPoints([ok, { ...ok, values: Object.create({ pm25: 1 }) as Record<string, number> }]), /points\[1\]\.values is empty/);
   });
 
   it('encodes free text reversibly so that dead letters pass any line-protocol part', () => {

@@ -2,7 +2,7 @@
  * Render an AlertNotification into Thai and English text. Pure: the same notification always gives the
  * same strings. Times are Asia/Bangkok; Thai dates use the Buddhist Era (CE + 543), English ones say "ICT".
  */
-import { BANGKOK_OFFSET_MS, BANGKOK_TZ, getParameter, standardVersions, type Standard } from '@mueang/core';
+import { BANGKOK_OFFSET_MS, BANGKOK_TZ, getParameter, isDomain, standardVersions, SYSTEM_PARAMETER_LABELS, type Standard } from '@mueang/core';
 import type { AlertNotification, AlertTransition, Bilingual, Recipient, RenderedMessage, Severity } from './types.ts';
 
 const BUDDHIST_ERA_OFFSET = 543;
@@ -134,8 +134,8 @@ export function formatQuantity(value: number, unit: string | null, decimals: num
 
 function decimalsFor(n: AlertNotification, edition: Standard | undefined): number {
   if (edition) return edition.decimals;
-  const spec = n.parameter ? getParameter(n.domain, n.parameter) : undefined;
-  return spec?.decimals ?? 2;
+  const spec = n.parameter && isDomain(n.domain) ? getParameter(n.domain, n.parameter) : undefined;
+  return spec?.decimals ?? (n.domain === 'system' ? 1 : 2);
 }
 
 /** how the limit binds: 'limit 37.5 µg/m³' for a maximum, 'minimum 2.0 mg/L' for a floor such as dissolved oxygen */
@@ -203,9 +203,14 @@ export function renderMessage(n: AlertNotification): RenderedMessage {
     en.push(`Device: ${n.device.name ? `${n.device.name} (${n.device.id})` : n.device.id}`);
     th.push(`อุปกรณ์: ${n.device.name ? `${n.device.name} (${n.device.id})` : n.device.id}`);
   }
+  if (n.system) {
+    en.push(`Server: ${n.system.summary}`);
+    th.push(`เซิร์ฟเวอร์: ${n.system.summary}`);
+  }
   if (n.value !== null) {
-    const spec = n.parameter ? getParameter(n.domain, n.parameter) : undefined;
-    const name: Bilingual = spec ? spec.label : { en: n.parameter ?? 'Value', th: n.parameter ?? 'ค่าที่วัดได้' };
+    const spec = n.parameter && isDomain(n.domain) ? getParameter(n.domain, n.parameter) : undefined;
+    const systemLabel = n.parameter ? SYSTEM_PARAMETER_LABELS[n.parameter] : undefined;
+    const name: Bilingual = spec ? spec.label : (systemLabel ?? { en: n.parameter ?? 'Value', th: n.parameter ?? 'ค่าที่วัดได้' });
     const quantity = formatQuantity(n.value, n.unit, decimals);
     const detailsEn: string[] = [];
     const detailsTh: string[] = [];

@@ -1,5 +1,5 @@
 /** Checks an AlertNotification from the engine before it is queued, so a malformed one is an error value, not a crash. */
-import { DOMAINS } from '@mueang/core';
+import { ALERT_DOMAINS } from '@mueang/core';
 import { z } from 'zod';
 import { ALERT_TRANSITIONS, SEVERITIES, type AlertNotification, type AlertTransition, type Severity } from './types.ts';
 
@@ -16,7 +16,7 @@ export const alertNotificationSchema = z.looseObject({
   city: named,
   site: named.nullable(),
   device: z.object({ id: z.string().min(1), name: z.string().nullable() }).nullable(),
-  domain: z.enum(DOMAINS),
+  domain: z.enum(ALERT_DOMAINS),
   parameter: z.string().nullable(),
   value: z.number().finite().nullable(),
   unit: z.string().nullable(),
@@ -30,6 +30,7 @@ export const alertNotificationSchema = z.looseObject({
   acknowledgedBy: z.string().nullable().optional(),
   assignee: z.string().nullable().optional(),
   consoleUrl: z.string().nullable().optional(),
+  system: z.object({ source: z.string().min(1), summary: z.string() }).nullable().optional(),
 });
 
 export function checkNotification(input: unknown): { ok: true; value: AlertNotification } | { ok: false; errors: string[] } {

@@ -4,7 +4,7 @@
  * Asia/Bangkok wall-clock times; critical alerts ignore them, anything else that falls inside is deferred to the
  * end of the quiet period, never dropped.
  */
-import { bangkokDayStart, BANGKOK_OFFSET_MS, DAY_MS, DOMAINS, isValidId, MINUTE_MS, type Domain } from '@mueang/core';
+import { ALERT_DOMAINS, bangkokDayStart, BANGKOK_OFFSET_MS, DAY_MS, isValidId, MINUTE_MS, type AlertDomain } from '@mueang/core';
 import { z } from 'zod';
 import { ALERT_TRANSITIONS, CHANNELS, SEVERITIES, type AlertNotification, type AlertTransition, type Recipient, type Severity } from './types.ts';
 
@@ -17,7 +17,8 @@ export interface QuietHours {
 export interface Route {
   id: string;
   cities?: string[];
-  domains?: Domain[];
+  /** 'system' = alerts about the platform itself (disk space) */
+  domains?: AlertDomain[];
   severities?: Severity[];
   transitions?: AlertTransition[];
   /** recipients join once the alert reaches this escalation level (0 or absent: from the start) */
@@ -39,7 +40,7 @@ export const routeSchema = z.strictObject(
   {
     id: z.string().min(1, { error: 'every route needs an id (any name, used in logs)' }),
     cities: z.array(idSchema('a city id')).min(1, { error: 'leave "cities" out to match every city; an empty list matches none' }).optional(),
-    domains: z.array(z.enum(DOMAINS, { error: `domain must be one of ${DOMAINS.join(', ')}` })).min(1, { error: 'leave "domains" out to match every domain' }).optional(),
+    domains: z.array(z.enum(ALERT_DOMAINS, { error: `domain must be one of ${ALERT_DOMAINS.join(', ')}` })).min(1, { error: 'leave "domains" out to match every domain' }).optional(),
     severities: z
       .array(z.enum(SEVERITIES as [Severity, ...Severity[]], { error: `severity must be one of ${SEVERITIES.join(', ')}` }))
       .min(1, { error: 'leave "severities" out to match every severity' })

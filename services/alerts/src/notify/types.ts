@@ -18,7 +18,7 @@ export interface AlertNotification {
   city: { id: string; name: string; nameTh: string | null };
   site: { id: string; name: string; nameTh: string | null } | null;
   device: { id: string; name: string | null } | null;
-  domain: 'air' | 'water' | 'energy' | 'waste';
+  domain: 'air' | 'water' | 'energy' | 'waste' | 'system'; // 'system': about the platform itself, no site or device
   parameter: string | null;   // e.g. 'pm25'
   value: number | null;       // the evaluated statistic (e.g. the 24 h mean)
   unit: string | null;        // canonical unit, e.g. 'µg/m³'
@@ -30,6 +30,8 @@ export interface AlertNotification {
   acknowledgedBy?: string | null;
   assignee?: string | null;
   consoleUrl?: string | null;
+  /** a 'system' alert: the reporting service (e.g. 'ingest-all') and what it reported, one line */
+  system?: { source: string; summary: string } | null;
 }
 
 export type Channel = 'webhook' | 'email' | 'line' | 'mqtt';

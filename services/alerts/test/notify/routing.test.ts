@@ -36,7 +36,7 @@ describe('parseRoutingConfig', () => {
     expect(result.errors).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^recipients\[3\]\.address: a line address must be a LINE userId/),
-        'routes[0].domains[1]: domain must be one of air, water, energy, waste',
+        'routes[0].domains[1]: domain must be one of air, water, energy, waste, system',
         'routes[1].severities[0]: severity must be one of critical, major, minor, warning, info',
         'routes[1].recipients: a route needs at least one recipient id',
         'routes[1].quietHours.from: write a 24-hour Asia/Bangkok time as HH:MM, e.g. "22:00"',

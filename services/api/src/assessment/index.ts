@@ -7,13 +7,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { applyCatalogOverrides, checkCatalogOverrides, defaultKpiCatalog, nationalView, type AssessmentPeriod } from '@mueang/core';
 import type { Role, StateStore, TelemetryStore } from '@mueang/storage';
 import type { FastifyRequest } from 'fastify';
+import type { AuditTrail } from '../audit/trail.ts';
 import { ApiError } from '../errors.ts';
 import { loadCity } from '../routes/registry/cities.ts';
 import { CityParams, READ_PROBLEMS, problems } from '../schemas/common.ts';
 import { stateAlertSource, type AlertAckSource } from './alert-source.ts';
 import { type Lang } from './evidence/i18n.ts';
 import { MEDIA_TYPES, assessmentDocument, buildEvidencePack } from './evidence/pack.ts';
-import { cityCatalog, writeKpiOverrides } from './kpi-overrides.ts';
+import { cityCatalog, readKpiOverrides, writeKpiOverrides } from './kpi-overrides.ts';
 import { loadAndAssess, type AssessmentSources, type LoadedAssessment } from './load.ts';
 import { resolvePeriod } from './period.ts';
 import { AssessmentResponse, EvidenceFileParams, EvidenceIndexResponse, EvidenceQuery, KpiCatalogResponse, KpiOverridesBody, NationalResponse, PeriodQuery } from './schemas.ts';
@@ -36,6 +37,8 @@ export interface AssessmentRoutesOptions {
   alerts?: AlertAckSource | null;
   /** the clock for the default period; tests pin it (default Date.now) */
   now?: () => number;
+  /** records catalog changes in the audit log (the API passes it; without it changes are not audited) */
+  audit?: AuditTrail;
 }
 
 const EVIDENCE_PROBLEMS = problems(...READ_PROBLEMS);
@@ -190,7 +193,13 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox<AssessmentRoutesOptions
           checked.issues.map((i) => ({ path: `body.${i.path}`, message: i.message })),
         );
       }
-      const stored = await writeKpiOverrides(state, city, checked.overrides, actorOf(request));
+      const write = async (store: StateStore) => {
+        const before = await readKpiOverrides(store, city);
+        const written = await writeKpiOverrides(store, city, checked.overrides, actorOf(request));
+        const changes = overrideChanges(before.overrides as Record<string, unknown>, written.overrides as Record<string, unknown>);
+        return { result: written, audit: Object.keys(changes).length === 0 ? null : { action: 'kpi-catalog.update' as const, target: { type: 'kpi_catalog' as const, id: city }, cityId: city, details: { changes } } };
+      };
+      const stored = options.audit ? await options.audit.change(request, (tx) => write(tx.state)) : (await write(state)).result;
       recent.forgetCity(city);
       const catalog = applyCatalogOverrides(defaultKpiCatalog(), stored.overrides);
       request.log.info({ city, kpis: Object.keys(stored.overrides.kpis ?? {}).length }, 'KPI catalog overrides replaced');
@@ -223,6 +232,21 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox<AssessmentRoutesOptions
     },
   );
 };
+
+/** what a new overrides document changed, per KPI and per input: { "kpis.<id>": { from, to }, "inputs.<name>": { from, to } } */
+function overrideChanges(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const section of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const b = (before[section] ?? {}) as Record<string, unknown>;
+    const a = (after[section] ?? {}) as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+      const from = b[key] ?? null;
+      const to = a[key] ?? null;
+      if (JSON.stringify(from) !== JSON.stringify(to)) out[`${section}.${key}`] = { from, to };
+    }
+  }
+  return out;
+}
 
 /** Assessments of the last minute, so that a pack's files come from one computation; a catalog change drops its city. */
 class RecentAssessments {

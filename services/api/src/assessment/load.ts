@@ -55,26 +55,15 @@ export interface LoadedAssessment {
   timings: AssessmentTimings;
 }
 
-/** hourly look-ups run a few at a time: enough to overlap InfluxDB's latency, few enough for two cores */
-const HOURLY_CONCURRENCY = 4;
-
 async function dailyRollups(telemetry: TelemetryStore, cityId: string, from: number, to: number, domains: readonly Domain[]): Promise<RollupRow[]> {
-  const parts = await Promise.all(domains.map((domain) => telemetry.queryRollups({ period: '1d', city: cityId, domain, params: [...KPI_PARAMS[domain]], from, to })));
+  const parts = await telemetry.queryRollupBatch(domains.map((domain) => ({ period: '1d' as const, city: cityId, domain, params: [...KPI_PARAMS[domain]], from, to })));
   return parts.flat();
 }
 
+/** the hourly ranges as one batch: a store answers them in one scan (DuckDB) or a few multi-statement requests (InfluxDB) */
 async function hourlyRollups(telemetry: TelemetryStore, cityId: string, needs: readonly HourlyNeed[]): Promise<RollupRow[]> {
-  const results: RollupRow[][] = new Array(needs.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < needs.length) {
-      const i = next++;
-      const need = needs[i] as HourlyNeed;
-      results[i] = await telemetry.queryRollups({ period: '1h', city: cityId, device: need.device, domain: need.domain, params: need.params, from: need.from, to: need.to });
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(HOURLY_CONCURRENCY, needs.length) }, worker));
-  return results.flat();
+  const parts = await telemetry.queryRollupBatch(needs.map((need) => ({ period: '1h' as const, city: cityId, device: need.device, domain: need.domain, params: need.params, from: need.from, to: need.to })));
+  return parts.flat();
 }
 
 function since(start: number): number {

@@ -6,6 +6,7 @@ import {
   DOMAINS,
   MIN_COMPLETENESS,
   NO_DATA_AFTER_MS,
+  SYSTEM_PARAMETER_LABELS,
   aqiTableFor,
   parametersOf,
   type BilingualText,
@@ -45,6 +46,8 @@ export function buildReference(at: number): ConsoleReference {
     for (const spec of parametersOf(domain)) byName[spec.name] = { label: { en: spec.label.en, th: spec.label.th }, unit: spec.unit, decimals: spec.decimals, kind: spec.kind };
     parameters[domain] = byName;
   }
+  // the values of alerts about the platform itself (domain 'system'): free disk space in %
+  parameters.system = Object.fromEntries(Object.entries(SYSTEM_PARAMETER_LABELS).map(([name, label]) => [name, { label: { en: label.en, th: label.th }, unit: '%', decimals: 1, kind: 'number' as const }]));
   const rules: ConsoleReference['rules'] = {};
   for (const rule of DEFAULT_RULES) rules[rule.id] = { name: { en: rule.name.en, th: rule.name.th }, severity: rule.severity };
   return {

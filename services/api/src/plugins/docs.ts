@@ -32,6 +32,7 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
         { name: 'data', description: 'Readings, aggregates, latest values, AQI, completeness, dead letters' },
         { name: 'export', description: 'CSV and FIWARE NGSI-LD exports' },
         { name: 'alerts', description: 'Alert list, acknowledgement and assignment' },
+        { name: 'audit', description: 'Who changed what (admin)' },
         { name: 'open-data', description: 'Public read-only data of cities that opted in; no key' },
       ],
     },

@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ALERT_SEVERITIES, ALERT_TRANSITIONS } from '@mueang/core';
+import { ALERT_DOMAINS, ALERT_SEVERITIES, ALERT_TRANSITIONS } from '@mueang/core';
 import type { AlertRecord, AlertRepository, AlertTransitionRecord } from '@mueang/storage';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import type { Audited, AuditTrail, TransactionStores } from '../audit/trail.ts';
 import { requirePrincipal } from '../auth/guards.ts';
 import { iso } from '../data/format.ts';
 import { resolveRange } from '../data/query-params.ts';
 import { ApiError } from '../errors.ts';
-import { CityParams, Domain, FreeText, IdString, NO_NUL_PATTERN, IsoTime, NullableInput, NullableNumber, NullableString, READ_PROBLEMS, TimeParam, problems } from '../schemas/common.ts';
+import { CityParams, FreeText, IdString, NO_NUL_PATTERN, IsoTime, NullableInput, NullableNumber, NullableString, READ_PROBLEMS, TimeParam, problems } from '../schemas/common.ts';
 import type { StateStore } from '@mueang/storage';
 import { loadCity } from './registry/cities.ts';
 
@@ -14,10 +16,14 @@ export interface AlertRoutesOptions {
   state: StateStore;
   alerts: AlertRepository;
   now: () => number;
+  audit: AuditTrail;
+  /** true when `alerts` keeps its tables in the StateStore (the default): changes and their audit entries share a transaction */
+  alertsInStateStore: boolean;
 }
 
 const NullableTime = Type.Union([IsoTime, Type.Null()]);
 const Severity = Type.Enum([...ALERT_SEVERITIES]);
+const AlertDomain = Type.Enum([...ALERT_DOMAINS], { description: "Sensor domain, or 'system' for alerts about the platform itself (no device, e.g. system.disk-space)" });
 const RULE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$';
 const AlertParams = Type.Object({ city: IdString('City id'), alertId: IdString('Alert id') }, { additionalProperties: false });
 const Details = Type.Object({}, { additionalProperties: true, description: 'context of the evaluation (condition, completeness, explanation)' });
@@ -27,7 +33,7 @@ const AlertOut = Type.Object({
   cityId: Type.String(),
   siteId: NullableString,
   deviceId: NullableString,
-  domain: Domain,
+  domain: AlertDomain,
   ruleId: Type.String(),
   severity: Severity,
   state: Type.Enum(['active', 'cleared']),
@@ -68,7 +74,7 @@ const ListQuery = Type.Object(
     state: Type.Optional(Type.Enum(['active', 'cleared'])),
     acknowledged: Type.Optional(Type.Boolean()),
     severity: Type.Optional(Severity),
-    domain: Type.Optional(Domain),
+    domain: Type.Optional(AlertDomain),
     device: Type.Optional(IdString('Only alerts of this device')),
     site: Type.Optional(IdString('Only alerts of this site')),
     rule: Type.Optional(Type.String({ pattern: RULE_ID_PATTERN, maxLength: 128, description: 'rule id, e.g. air.aqi.band' })),
@@ -121,7 +127,27 @@ function transitionOut(t: AlertTransitionRecord) {
 }
 
 /** Alerts of a city: list and filter, one with its history (viewer); acknowledge and assign (operator). */
-export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async (app, { state, alerts, now }) => {
+export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async (app, { state, alerts, now, audit, alertsInStateStore }) => {
+  /**
+   * An alert change with its audit entry: in the StateStore's transaction (the alert row locked first, so the entry
+   * says what this request changed even under concurrent requests), or right after it with another AlertRepository.
+   */
+  function changeAlert(request: FastifyRequest, alertId: string, fn: (repo: AlertRepository, before: AlertRecord) => Promise<Audited<AlertRecord>>): Promise<AlertRecord> {
+    if (!alertsInStateStore) {
+      return audit.afterChange(request, async () => {
+        const before = await alerts.get(alertId);
+        if (!before) throw ApiError.notFound(`Alert "${alertId}" disappeared while it was being changed; list the alerts and retry.`);
+        return fn(alerts, before);
+      });
+    }
+    return audit.change(request, async (tx: TransactionStores) => {
+      await tx.driver.query('SELECT id FROM alerts WHERE id = $1 FOR UPDATE', [alertId]);
+      const before = await tx.alerts.get(alertId);
+      if (!before) throw ApiError.notFound(`Alert "${alertId}" disappeared while it was being changed; list the alerts and retry.`);
+      return fn(tx.alerts, before);
+    });
+  }
+
   async function loadAlert(cityId: string, alertId: string): Promise<AlertRecord> {
     const alert = await alerts.get(alertId);
     if (!alert || alert.cityId !== cityId) throw ApiError.notFound(`No alert "${alertId}" in city "${cityId}"; list them with GET /v1/cities/${cityId}/alerts.`);
@@ -199,7 +225,12 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       const principal = requirePrincipal(request);
       const alert = await loadAlert(request.params.city, request.params.alertId);
       const note = request.body.note;
-      const updated = await alerts.acknowledge(alert.id, { by: principal.keyName, ...(note ? { note } : {}), now: now() });
+      const updated = await changeAlert(request, alert.id, async (repo, before) => {
+        const after = await repo.acknowledge(alert.id, { by: principal.keyName, ...(note ? { note } : {}), now: now() });
+        // a second acknowledgement keeps the first and changes nothing
+        if (before.acknowledged) return { result: after, audit: null };
+        return { result: after, audit: { action: 'alert.acknowledge', target: { type: 'alert', id: alert.id }, cityId: alert.cityId, details: { changes: { acknowledged: { from: false, to: true } }, note: note ?? null } } };
+      });
       request.log.info({ alertId: alert.id, by: principal.keyId }, 'alert acknowledged');
       return alertOut(updated);
     },
@@ -222,7 +253,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       const alert = await loadAlert(request.params.city, request.params.alertId);
       const { assignee, note } = request.body;
       if (assignee !== null && assignee.trim() === '') throw ApiError.invalidParameter('body.assignee', 'must not be blank; use null to unassign');
-      const updated = await alerts.assign(alert.id, { assignee, by: principal.keyName, ...(note ? { note } : {}), now: now() });
+      const updated = await changeAlert(request, alert.id, async (repo, before) => {
+        const after = await repo.assign(alert.id, { assignee, by: principal.keyName, ...(note ? { note } : {}), now: now() });
+        if (before.assignee === after.assignee) return { result: after, audit: null };
+        return { result: after, audit: { action: 'alert.assign', target: { type: 'alert', id: alert.id }, cityId: alert.cityId, details: { changes: { assignee: { from: before.assignee, to: after.assignee } }, note: note ?? null } } };
+      });
       request.log.info({ alertId: alert.id, by: principal.keyId, assigned: assignee !== null }, 'alert assignment changed');
       return alertOut(updated);
     },

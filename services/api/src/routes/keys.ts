@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiKey, StateStore } from '@mueang/storage';
 import { Type } from 'typebox';
+import { pick, type AuditTrail } from '../audit/trail.ts';
 import { generateApiKey, hashApiKey, newApiKeyId } from '../auth/api-keys.ts';
 import { requirePrincipal } from '../auth/guards.ts';
 import { ApiError } from '../errors.ts';
@@ -10,6 +11,7 @@ import { RoleSchema } from '../schemas/registry.ts';
 
 export interface KeyRoutesOptions {
   state: StateStore;
+  audit: AuditTrail;
 }
 
 const KeyOut = Type.Object({
@@ -33,7 +35,7 @@ function keyOut(key: ApiKey) {
  * API keys (admin). An admin limited to one city manages only keys of that city and cannot
  * create all-city keys.
  */
-export const keyRoutes: FastifyPluginAsyncTypebox<KeyRoutesOptions> = async (app, { state }) => {
+export const keyRoutes: FastifyPluginAsyncTypebox<KeyRoutesOptions> = async (app, { state, audit }) => {
   app.get(
     '/me',
     {
@@ -75,7 +77,11 @@ export const keyRoutes: FastifyPluginAsyncTypebox<KeyRoutesOptions> = async (app
       }
       if (cityId !== null && !(await state.getCity(cityId))) throw ApiError.invalidParameter('body.cityId', `city "${cityId}" does not exist; create it first with POST /v1/cities`);
       const key = generateApiKey();
-      const stored = await state.createApiKey({ id: newApiKeyId(), name: request.body.name, keyHash: hashApiKey(key), role: request.body.role, cityId });
+      const stored = await audit.change(request, async (tx) => {
+        const created = await tx.state.createApiKey({ id: newApiKeyId(), name: request.body.name, keyHash: hashApiKey(key), role: request.body.role, cityId });
+        // never the key or its hash
+        return { result: created, audit: { action: 'apikey.create', target: { type: 'api_key', id: created.id }, cityId: created.cityId, details: { after: pick(created, ['name', 'role', 'cityId']) } } };
+      });
       request.log.info({ keyId: stored.id, role: stored.role, cityId: stored.cityId, by: principal.keyId }, 'api key created');
       return reply.status(201).send({ ...keyOut(stored), key });
     },
@@ -109,11 +115,18 @@ export const keyRoutes: FastifyPluginAsyncTypebox<KeyRoutesOptions> = async (app
       const principal = requirePrincipal(request);
       const key = (await state.listApiKeys()).find((k) => k.id === request.params.keyId);
       if (!key || (principal.cityId !== null && key.cityId !== principal.cityId)) throw ApiError.notFound(`No API key "${request.params.keyId}"; list keys with GET /v1/keys.`);
-      if (key.revokedAt === null) {
-        await state.revokeApiKey(key.id);
-        request.log.info({ keyId: key.id, by: principal.keyId }, 'api key revoked');
-      }
-      const after = (await state.listApiKeys()).find((k) => k.id === key.id) ?? key;
+      // revoking a revoked key changes nothing and records nothing
+      if (key.revokedAt !== null) return keyOut(key);
+      const after = await audit.change(request, async (tx) => {
+        await tx.state.revokeApiKey(key.id);
+        const revoked = (await tx.state.listApiKeys()).find((k) => k.id === key.id) ?? key;
+        const revokedAt = revoked.revokedAt === null ? null : iso(revoked.revokedAt);
+        return {
+          result: revoked,
+          audit: { action: 'apikey.revoke', target: { type: 'api_key', id: key.id }, cityId: key.cityId, details: { name: key.name, role: key.role, changes: { revokedAt: { from: null, to: revokedAt } } } },
+        };
+      });
+      request.log.info({ keyId: key.id, by: principal.keyId }, 'api key revoked');
       return keyOut(after);
     },
   );

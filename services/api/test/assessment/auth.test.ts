@@ -60,4 +60,20 @@ describe('assessment routes behind the API keys', () => {
     expect(res.json().detail).toMatch(/limited to city "other"/);
     expect((await app.inject({ url: `/v1/assessment/other?${q}`, headers: auth(otherCityViewer) })).statusCode).toBe(200);
   });
+
+  it('shows a city-scoped key only its own city, and the cities that publish open data, in the national view', async () => {
+    const ids = async (key: string) => {
+      const res = await app.inject({ url: `/v1/national?${q}`, headers: auth(key) });
+      expect(res.statusCode).toBe(200);
+      const body = res.json() as { citiesAssessed: number; cities: Array<{ id: string }> };
+      expect(body.citiesAssessed).toBe(body.cities.length);
+      return body.cities.map((c) => c.id).sort();
+    };
+    expect(await ids(viewer)).toEqual(['other', CITY].sort());
+    expect(await ids(otherCityViewer)).toEqual(['other']);
+    // a city that opted in to open data is visible to every key; the scoped key still sees nothing else private
+    await state.upsertCity({ id: 'open-city', name: 'Open City', publicData: true });
+    expect(await ids(otherCityViewer)).toEqual(['open-city', 'other']);
+    expect(await ids(viewer)).toEqual(['open-city', 'other', CITY].sort());
+  });
 });

@@ -38,6 +38,12 @@ describe.skipIf(!ok)('KPI catalog overrides and alert times on PostgreSQL', () =
 
   it('reads raise and acknowledgement times of a city from the alerts table', async () => {
     await loadAlerts(state);
+    // an alert about the platform's disk (migration 0005: domain 'system', no device) is the operator's, not the city's monitoring
+    const at = new Date(PERIOD_END - 3 * 3_600_000).toISOString();
+    await state.driver.query(
+      `INSERT INTO alerts (id, dedup_key, city_id, domain, rule_id, severity, active_since, raised_at) VALUES ('al-disk', 'system/ingest-all/' || $1 || '/system.disk-space', $1, 'system', 'system.disk-space', 'critical', $2, $2)`,
+      [CITY, at],
+    );
     const alerts = await stateAlertSource(state).alertsRaised(CITY, PERIOD_END - 7 * 86_400_000, PERIOD_END);
     expect(alerts.map((a) => (a.acknowledgedAt === null ? null : (a.acknowledgedAt - a.raisedAt) / 60_000))).toEqual([30, 90, null]);
     expect(await stateAlertSource(state).alertsRaised('other', 0, PERIOD_END)).toEqual([]);

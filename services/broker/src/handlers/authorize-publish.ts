@@ -40,7 +40,7 @@ export function createAuthorizePublish(ctx: AuthorizePublishContext): AuthorizeP
       ctx.metrics.retainDropped.inc();
       ctx.log.debug({ clientId: client?.id, topic: packet.topic }, 'retain flag cleared on a telemetry publish');
     }
-    if (principal) ctx.metrics.publishesReceived.inc({ principal: principal.kind });
+    if (principal) ctx.metrics.publishes[principal.kind]++;
     done(null);
   };
 }

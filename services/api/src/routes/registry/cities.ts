@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StateStore } from '@mueang/storage';
 import { Type } from 'typebox';
+import { changedFields, pick, type AuditTrail } from '../../audit/trail.ts';
 import { requirePrincipal } from '../../auth/guards.ts';
 import { ApiError } from '../../errors.ts';
 import { CityParams, READ_PROBLEMS, problems } from '../../schemas/common.ts';
@@ -9,7 +10,11 @@ import { cityOut } from './mappers.ts';
 
 export interface RegistryRoutesOptions {
   state: StateStore;
+  audit: AuditTrail;
 }
+
+/** the fields of a city the audit log shows */
+export const CITY_FIELDS = ['name', 'nameTh', 'province', 'timezone', 'publicData'] as const;
 
 export async function loadCity(state: StateStore, cityId: string) {
   const city = await state.getCity(cityId);
@@ -18,7 +23,7 @@ export async function loadCity(state: StateStore, cityId: string) {
 }
 
 /** Cities: everyone reads the cities of their scope; admins create them and toggle open data. */
-export const cityRoutes: FastifyPluginAsyncTypebox<RegistryRoutesOptions> = async (app, { state }) => {
+export const cityRoutes: FastifyPluginAsyncTypebox<RegistryRoutesOptions> = async (app, { state, audit }) => {
   app.get(
     '/cities',
     { schema: { tags: ['registry'], summary: 'Cities the key may use', response: { 200: Type.Object({ cities: Type.Array(CityOut) }), ...problems(401, 429) } } },
@@ -39,7 +44,10 @@ export const cityRoutes: FastifyPluginAsyncTypebox<RegistryRoutesOptions> = asyn
       const principal = requirePrincipal(request);
       if (principal.cityId !== null) throw ApiError.forbidden(`Your key is limited to city "${principal.cityId}" and cannot create cities; use an all-cities admin key.`);
       if (await state.getCity(request.body.id)) throw ApiError.conflict(`City "${request.body.id}" exists already; change it with PATCH /v1/cities/${request.body.id}.`);
-      const city = await state.upsertCity(request.body);
+      const city = await audit.change(request, async (tx) => {
+        const created = await tx.state.upsertCity(request.body);
+        return { result: created, audit: { action: 'city.create', target: { type: 'city', id: created.id }, cityId: created.id, details: { after: pick(created, CITY_FIELDS) } } };
+      });
       request.log.info({ cityId: city.id, by: principal.keyId }, 'city created');
       return reply.status(201).send(cityOut(city));
     },
@@ -65,7 +73,12 @@ export const cityRoutes: FastifyPluginAsyncTypebox<RegistryRoutesOptions> = asyn
     },
     async (request) => {
       const current = await loadCity(state, request.params.city);
-      const city = await state.upsertCity({ ...request.body, id: current.id, name: request.body.name ?? current.name });
+      const city = await audit.change(request, async (tx) => {
+        const changed = await tx.state.upsertCity({ ...request.body, id: current.id, name: request.body.name ?? current.name });
+        const changes = changedFields(current, changed, CITY_FIELDS);
+        // publicData in the changes is the open-data opt-in or opt-out
+        return { result: changed, audit: Object.keys(changes).length === 0 ? null : { action: 'city.update', target: { type: 'city', id: current.id }, cityId: current.id, details: { changes } } };
+      });
       request.log.info({ cityId: city.id, fields: Object.keys(request.body), by: request.principal?.keyId }, 'city changed');
       return cityOut(city);
     },

@@ -3,6 +3,7 @@ import { deviceTopicPrefix, generateSecret, hashSecret, statusTopic, telemetryTo
 import type { Device, StateStore } from '@mueang/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import { Type } from 'typebox';
+import { changedFields, pick, type AuditTrail } from '../../audit/trail.ts';
 import { ApiError } from '../../errors.ts';
 import type { RegistryEvents } from '../../registry-events.ts';
 import { CityParams, Domain, IdString, READ_PROBLEMS, problems } from '../../schemas/common.ts';
@@ -12,11 +13,14 @@ import { deviceOut } from './mappers.ts';
 
 export interface DeviceRoutesOptions {
   state: StateStore;
+  audit: AuditTrail;
   registryEvents: RegistryEvents;
   /** the broker address devices should use, shown with their credentials (e.g. mqtts://mqtt.city.go.th:8883) */
   mqttPublicUrl?: string | undefined;
 }
 
+/** the fields of a device the audit log shows (never its secret or hash) */
+const DEVICE_FIELDS = ['siteId', 'domain', 'kind', 'name', 'status'] as const;
 const DeviceParams = Type.Object({ city: IdString('City id'), device: IdString('Device id') }, { additionalProperties: false });
 const DeviceListQuery = Type.Object(
   {
@@ -43,7 +47,7 @@ async function newSecret(): Promise<{ secret: string; hash: string }> {
  * reactivate) and stored only as a scrypt hash. Every change that affects a login is announced
  * to the broker (RegistryEvents) so it applies at once, also across processes.
  */
-export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = async (app, { state, registryEvents, mqttPublicUrl }) => {
+export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = async (app, { state, audit, registryEvents, mqttPublicUrl }) => {
   function credentials(device: Device, secret: string) {
     return {
       username: device.id,
@@ -121,7 +125,10 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = asyn
         throw ApiError.invalidParameter('body.siteId', `site "${body.siteId}" does not exist in city "${cityId}"; create it with POST /v1/cities/${cityId}/sites`);
       }
       const { secret, hash } = await newSecret();
-      const device = await state.upsertDevice({ id: body.id, cityId, siteId: body.siteId, domain: body.domain, kind: body.kind, name: body.name ?? null, secretHash: hash, status: 'active' });
+      const device = await audit.change(request, async (tx) => {
+        const created = await tx.state.upsertDevice({ id: body.id, cityId, siteId: body.siteId, domain: body.domain, kind: body.kind, name: body.name ?? null, secretHash: hash, status: 'active' });
+        return { result: created, audit: { action: 'device.provision', target: { type: 'device', id: created.id }, cityId, details: { after: pick(created, DEVICE_FIELDS) } } };
+      });
       request.log.info({ deviceId: device.id, cityId, domain: device.domain, by: request.principal?.keyId }, 'device provisioned');
       const brokerNotified = await notify(request.log, device.id, 'updated');
       return reply.status(201).send({ device: deviceOut(device), mqtt: credentials(device, secret), brokerNotified });
@@ -154,13 +161,17 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = asyn
         const site = await state.getSite(body.siteId);
         if (!site || site.cityId !== city) throw ApiError.invalidParameter('body.siteId', `site "${body.siteId}" does not exist in city "${city}"`);
       }
-      await state.upsertDevice({
-        id: current.id,
-        cityId: current.cityId,
-        domain: current.domain,
-        siteId: body.siteId ?? current.siteId,
-        kind: body.kind ?? current.kind,
-        ...(body.name !== undefined ? { name: body.name } : {}),
+      await audit.change(request, async (tx) => {
+        const changed = await tx.state.upsertDevice({
+          id: current.id,
+          cityId: current.cityId,
+          domain: current.domain,
+          siteId: body.siteId ?? current.siteId,
+          kind: body.kind ?? current.kind,
+          ...(body.name !== undefined ? { name: body.name } : {}),
+        });
+        const changes = changedFields(current, changed, DEVICE_FIELDS);
+        return { result: changed, audit: Object.keys(changes).length === 0 ? null : { action: 'device.update', target: { type: 'device', id: current.id }, cityId: current.cityId, details: { changes } } };
       });
       request.log.info({ deviceId, fields: Object.keys(body), by: request.principal?.keyId }, 'device changed');
       const brokerNotified = await notify(request.log, deviceId, 'updated');
@@ -186,7 +197,10 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = asyn
         throw ApiError.conflict(`Device "${deviceId}" is revoked; an admin can bring it back with POST /v1/cities/${city}/devices/${deviceId}/reactivate (which issues a new secret).`);
       }
       const { secret, hash } = await newSecret();
-      await state.setDeviceSecretHash(deviceId, hash);
+      await audit.change(request, async (tx) => {
+        await tx.state.setDeviceSecretHash(deviceId, hash);
+        return { result: undefined, audit: { action: 'device.rotate', target: { type: 'device', id: deviceId }, cityId: current.cityId, details: { secretReplaced: true } } };
+      });
       request.log.info({ deviceId, by: request.principal?.keyId }, 'device secret rotated');
       const brokerNotified = await notify(request.log, deviceId, 'rotated');
       const device = await reload(deviceId);
@@ -208,7 +222,12 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = asyn
     async (request) => {
       const { city, device: deviceId } = request.params;
       const current = await loadDevice(state, city, deviceId);
-      if (current.status !== 'revoked') await state.setDeviceStatus(deviceId, 'revoked');
+      if (current.status !== 'revoked') {
+        await audit.change(request, async (tx) => {
+          await tx.state.setDeviceStatus(deviceId, 'revoked');
+          return { result: undefined, audit: { action: 'device.revoke', target: { type: 'device', id: deviceId }, cityId: current.cityId, details: { changes: { status: { from: current.status, to: 'revoked' } } } } };
+        });
+      }
       request.log.info({ deviceId, by: request.principal?.keyId }, 'device revoked');
       // announced also when it was revoked already: a broker that missed the first event catches up
       const brokerNotified = await notify(request.log, deviceId, 'revoked');
@@ -232,9 +251,12 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = asyn
       const current = await loadDevice(state, city, deviceId);
       if (current.status !== 'revoked') throw ApiError.conflict(`Device "${deviceId}" is active; to change its secret use POST /v1/cities/${city}/devices/${deviceId}/rotate.`);
       const { secret, hash } = await newSecret();
-      // the new hash first, then the status: the old secret is never valid on an active device
-      await state.setDeviceSecretHash(deviceId, hash);
-      await state.setDeviceStatus(deviceId, 'active');
+      // the new hash first, then the status: the old secret is never valid on an active device (one transaction now, the order kept)
+      await audit.change(request, async (tx) => {
+        await tx.state.setDeviceSecretHash(deviceId, hash);
+        await tx.state.setDeviceStatus(deviceId, 'active');
+        return { result: undefined, audit: { action: 'device.reactivate', target: { type: 'device', id: deviceId }, cityId: current.cityId, details: { changes: { status: { from: 'revoked', to: 'active' } }, secretReplaced: true } } };
+      });
       request.log.info({ deviceId, by: request.principal?.keyId }, 'device reactivated with a new secret');
       const brokerNotified = await notify(request.log, deviceId, 'rotated');
       const device = await reload(deviceId);

@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StateStore } from '@mueang/storage';
 import { Type } from 'typebox';
+import { changedFields, pick } from '../../audit/trail.ts';
 import { ApiError } from '../../errors.ts';
 import { CityParams, IdString, READ_PROBLEMS, problems } from '../../schemas/common.ts';
 import { SiteCreate, SiteOut, SitePatch } from '../../schemas/registry.ts';
 import { loadCity, type RegistryRoutesOptions } from './cities.ts';
 import { siteOut } from './mappers.ts';
 
+const SITE_FIELDS = ['name', 'nameTh', 'lat', 'lon', 'kind', 'waterClass'] as const;
 const SiteParams = Type.Object({ city: IdString('City id'), site: IdString('Site id') }, { additionalProperties: false });
 
 export async function loadSite(state: StateStore, cityId: string, siteId: string) {
@@ -16,7 +18,7 @@ export async function loadSite(state: StateStore, cityId: string, siteId: string
 }
 
 /** Sites: measurement locations of a city, with coordinates and (water) the assigned class. */
-export const siteRoutes: FastifyPluginAsyncTypebox<RegistryRoutesOptions> = async (app, { state }) => {
+export const siteRoutes: FastifyPluginAsyncTypebox<RegistryRoutesOptions> = async (app, { state, audit }) => {
   app.get(
     '/cities/:city/sites',
     {
@@ -55,7 +57,10 @@ export const siteRoutes: FastifyPluginAsyncTypebox<RegistryRoutesOptions> = asyn
             : `Site id "${existing.id}" is taken (site ids are unique across cities); choose another id.`,
         );
       }
-      const site = await state.upsertSite({ ...request.body, cityId: request.params.city });
+      const site = await audit.change(request, async (tx) => {
+        const created = await tx.state.upsertSite({ ...request.body, cityId: request.params.city });
+        return { result: created, audit: { action: 'site.create', target: { type: 'site', id: created.id }, cityId: created.cityId, details: { after: pick(created, SITE_FIELDS) } } };
+      });
       request.log.info({ siteId: site.id, cityId: site.cityId, by: request.principal?.keyId }, 'site created');
       return reply.status(201).send(siteOut(site));
     },
@@ -75,7 +80,11 @@ export const siteRoutes: FastifyPluginAsyncTypebox<RegistryRoutesOptions> = asyn
     },
     async (request) => {
       const current = await loadSite(state, request.params.city, request.params.site);
-      const site = await state.upsertSite({ ...request.body, id: current.id, cityId: current.cityId, name: request.body.name ?? current.name });
+      const site = await audit.change(request, async (tx) => {
+        const changed = await tx.state.upsertSite({ ...request.body, id: current.id, cityId: current.cityId, name: request.body.name ?? current.name });
+        const changes = changedFields(current, changed, SITE_FIELDS);
+        return { result: changed, audit: Object.keys(changes).length === 0 ? null : { action: 'site.update', target: { type: 'site', id: current.id }, cityId: current.cityId, details: { changes } } };
+      });
       request.log.info({ siteId: site.id, fields: Object.keys(request.body), by: request.principal?.keyId }, 'site changed');
       return siteOut(site);
     },
