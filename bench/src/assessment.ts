@@ -171,7 +171,8 @@ export async function runAssessmentBench(options: AssessmentBenchOptions): Promi
   try {
     if (options.backend === 'influxdb') {
       influxd = await startInfluxd();
-      telemetry = await openTelemetryStore({ kind: 'influxdb', url: influxd.url, database: 'assessment_bench', createDatabase: true, timeoutMs: 120_000 });
+      // rollups in a retention policy of their own with year-long shard groups, as README "InfluxDB" recommends
+      telemetry = await openTelemetryStore({ kind: 'influxdb', url: influxd.url, database: 'assessment_bench', createDatabase: true, rollupRetentionPolicy: 'rollups', timeoutMs: 120_000 });
     } else {
       // a file, as `npm start` uses (an in-memory database is never checkpointed: its scans were 2x slower)
       scratch = await mkdtemp(path.join(os.tmpdir(), 'assessment-bench-'));

@@ -26,7 +26,7 @@ Scenarios (each runs real processes on loopback, bounded in count and time):
 
 Options:
   --devices N          simulated devices for throughput scenarios (default 200)
-  --generators N       load generator processes (default 1)
+  --generators N       load generator processes (default 2: one cannot saturate the broker)
   --window N           QoS 1 publishes in flight across the generators (default 2000)
   --duration S         measured seconds per throughput run (default 20)
   --readings N         readings per system in 'peers' (default 60000)
@@ -44,7 +44,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     devices: { type: 'string', default: '200' },
-    generators: { type: 'string', default: '1' },
+    generators: { type: 'string', default: '2' },
     window: { type: 'string', default: '2000' },
     duration: { type: 'string', default: '20' },
     readings: { type: 'string', default: '60000' },

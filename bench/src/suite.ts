@@ -218,16 +218,26 @@ function assessmentSection(rows: AssessmentBenchResult[], o: SuiteOptions): stri
   ].join('\n');
 }
 
+/** one decimal: a rounded "60 %" next to "NOT met" reads as a contradiction */
+function percentOf(share: number): string {
+  return `${(Math.floor(share * 1000) / 10).toFixed(1)} %`;
+}
+
 function goalsSection(r: SuiteResults): string {
   const rows = r.platform ?? [];
   const broker = rows.find((x) => x.system.includes('broker ceiling'));
   const platform = rows.find((x) => x.system.includes('the platform') && x.store === 'InfluxDB');
+  const split = rows.find((x) => x.system.includes('each in its own process'));
   const peerPlatform = r.peers?.rows[0];
   const nodeRed = r.peers?.rows.find((x) => x.system.includes('Node-RED'));
   const lines: Array<[string, string, string]> = [];
   if (broker && platform) {
     const share = platform.readingsPerSecond / broker.readingsPerSecond;
-    lines.push(['platform into InfluxDB >= 60 % of the broker ceiling', `${Math.round(share * 100)} % (${Math.round(platform.readingsPerSecond)} / ${Math.round(broker.readingsPerSecond)} readings/s)`, share >= 0.6 ? 'met' : 'NOT met']);
+    lines.push(['platform into InfluxDB >= 60 % of the broker ceiling (one process, as `npm start`)', `${percentOf(share)} (${Math.round(platform.readingsPerSecond)} / ${Math.round(broker.readingsPerSecond)} readings/s)`, share >= 0.6 ? 'met' : 'NOT met']);
+  }
+  if (broker && split) {
+    const share = split.readingsPerSecond / broker.readingsPerSecond;
+    lines.push(['the same, broker and ingest in processes of their own (as docker-compose)', `${percentOf(share)} (${Math.round(split.readingsPerSecond)} / ${Math.round(broker.readingsPerSecond)} readings/s)`, share >= 0.6 ? 'met' : 'NOT met']);
   }
   if (platform) lines.push(['0 readings lost at QoS 1', `${platform.lost} lost`, platform.lost === 0 ? 'met' : 'NOT met']);
   if (peerPlatform && nodeRed) {

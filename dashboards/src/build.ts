@@ -1,10 +1,12 @@
 /**
- * `npm run build -w dashboards [-- --sites FILE | --state URL|DIR] [--out DIR] [--dist DIR]`
+ * `npm run build -w dashboards [-- --sites FILE | --state URL|DIR] [--out DIR] [--dist DIR] [--rollup-retention-policy RP]`
  *
  * Writes the dashboards to dashboards/dist/*.json and the Grafana provisioning tree (provisioning/, dashboards/,
  * gazetteer/) to --out, by default deploy/grafana, which docker-compose mounts into Grafana. Sites (names,
  * coordinates, surface-water classes) come from the registry (--state: a postgres:// URL or a PGlite directory),
  * from a JSON export (--sites), or else from the demo fleet (devices/sim, the city `npm start` simulates).
+ * --rollup-retention-policy (default: INFLUX_ROLLUP_RETENTION_POLICY) makes the panels that read the daily rollups
+ * read them from that InfluxDB retention policy, as the platform writes them when the variable is set.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -61,7 +63,7 @@ export function writeOutput(files: Map<string, string>, outDir: string): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sites: { type: 'string' }, state: { type: 'string' }, out: { type: 'string' }, dist: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ options: { sites: { type: 'string' }, state: { type: 'string' }, out: { type: 'string' }, dist: { type: 'string' }, 'rollup-retention-policy': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     process.stdout.write(`${readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]?.replace(/^\/\*\*?/, '').replace(/^ \* ?/gm, '')}\n`);
     return;
@@ -69,7 +71,8 @@ async function main(): Promise<void> {
   if (values.sites && values.state) throw new SitesInputError('give --sites FILE or --state URL|DIR, not both');
   const sites = values.sites ? fileSites(values.sites) : values.state ? await registrySites(values.state) : await demoSites();
   const source = values.sites ? values.sites : values.state ? 'the registry' : 'the demo fleet (give --state or --sites for a real city)';
-  const { files, dashboards } = buildOutput({ at: Date.now(), sites });
+  const rollupRetentionPolicy = values['rollup-retention-policy'] ?? (process.env.INFLUX_ROLLUP_RETENTION_POLICY || undefined);
+  const { files, dashboards } = buildOutput({ at: Date.now(), sites, ...(rollupRetentionPolicy ? { rollupRetentionPolicy } : {}) });
   const outDir = path.resolve(values.out ?? DEFAULT_OUT_DIR);
   writeOutput(files, outDir);
   const distDir = path.resolve(values.dist ?? DIST_DIR);

@@ -94,7 +94,7 @@ export interface SelectSpec {
   /** column expressions (use agg/as/ident) */
   fields: string[];
   /** measurement names, or subqueries built with select() (several sources are unioned) */
-  from: Array<{ measurement: string } | { subquery: string }>;
+  from: Array<{ measurement: string; retentionPolicy?: string | undefined } | { subquery: string }>;
   /** conditions joined with AND */
   where?: string[];
   /** GROUP BY time(interval[, offset]) */
@@ -110,7 +110,7 @@ export interface SelectSpec {
 export function select(spec: SelectSpec): string {
   if (spec.fields.length === 0) throw new RangeError('a SELECT needs at least one field');
   if (spec.from.length === 0) throw new RangeError('a SELECT needs at least one source');
-  const sources = spec.from.map((s) => ('measurement' in s ? ident(s.measurement) : `(${s.subquery})`)).join(', ');
+  const sources = spec.from.map((s) => ('measurement' in s ? (s.retentionPolicy ? `${ident(s.retentionPolicy)}.` : '') + ident(s.measurement) : `(${s.subquery})`)).join(', ');
   let text = `SELECT ${spec.fields.join(', ')} FROM ${sources}`;
   if (spec.where && spec.where.length > 0) text += ` WHERE ${spec.where.join(' AND ')}`;
   const groups: string[] = [];

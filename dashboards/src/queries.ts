@@ -202,8 +202,8 @@ export function latestDeadLetters(where: string[], limit: number): string {
 
 // ---- energy (kWh = day mean of power x 24 h, as core's Smart Energy KPIs) ----
 
-function dailyRollup(param: string, where: string[], alias: string, expr = `${ident('mean')} * 24`): SelectSpec {
-  return { fields: [as(expr, alias)], from: [{ measurement: ROLLUP_MEASUREMENT.day }], where: [TIME_FILTER, tagEquals('domain', 'energy'), tagEquals('param', param), ...where] };
+function dailyRollup(param: string, where: string[], alias: string, rp: string | undefined, expr = `${ident('mean')} * 24`): SelectSpec {
+  return { fields: [as(expr, alias)], from: [{ measurement: ROLLUP_MEASUREMENT.day, retentionPolicy: rp }], where: [TIME_FILTER, tagEquals('domain', 'energy'), tagEquals('param', param), ...where] };
 }
 
 /** Total demand of the selected meters per interval (sum over meters of each meter's mean power). */
@@ -223,20 +223,20 @@ export function peakDemand(where: string[]): string {
 }
 
 /** Consumption per Asia/Bangkok day from the daily rollups (kWh). */
-export function dailyConsumption(where: string[]): string {
-  return select({ fields: [as(agg('sum', 'kwh'), 'consumption')], from: [{ subquery: select(dailyRollup('activePower', where, 'kwh')) }], where: [TIME_FILTER], groupByTime: BANGKOK_DAY, fill: 'none' });
+export function dailyConsumption(where: string[], rp?: string): string {
+  return select({ fields: [as(agg('sum', 'kwh'), 'consumption')], from: [{ subquery: select(dailyRollup('activePower', where, 'kwh', rp)) }], where: [TIME_FILTER], groupByTime: BANGKOK_DAY, fill: 'none' });
 }
 
 /** The baseline: mean daily consumption of the last `days` days (moving average of the daily totals). */
-export function consumptionBaseline(where: string[], days: number): string {
-  return select({ fields: [as(call('moving_average', ident('consumption'), days), 'baseline')], from: [{ subquery: dailyConsumption(where) }] });
+export function consumptionBaseline(where: string[], days: number, rp?: string): string {
+  return select({ fields: [as(call('moving_average', ident('consumption'), days), 'baseline')], from: [{ subquery: dailyConsumption(where, rp) }] });
 }
 
 /** Solar generation as a share of consumption per day (%), as the renewable-share KPI: solar kWh / consumed kWh. */
-export function solarShare(where: string[], perDay: boolean): string {
+export function solarShare(where: string[], perDay: boolean, rp?: string): string {
   return select({
     fields: [as(`${agg('sum', 'solar')} / ${agg('sum', 'load')} * 100`, 'solar share')],
-    from: [{ subquery: select(dailyRollup('solarPower', where, 'solar', ident('mean'))) }, { subquery: select(dailyRollup('activePower', where, 'load', ident('mean'))) }],
+    from: [{ subquery: select(dailyRollup('solarPower', where, 'solar', rp, ident('mean'))) }, { subquery: select(dailyRollup('activePower', where, 'load', rp, ident('mean'))) }],
     where: [TIME_FILTER],
     ...(perDay ? { groupByTime: BANGKOK_DAY, fill: 'none' as const } : {}),
   });
@@ -260,10 +260,10 @@ export function countBinsAtLevel(where: string[], op: '>' | '>=', level: number,
 }
 
 /** Bins whose daily maximum reached the overflow level, per Asia/Bangkok day (from the daily rollups). */
-export function overflowBinDays(where: string[], op: '>' | '>=', level: number): string {
+export function overflowBinDays(where: string[], op: '>' | '>=', level: number, rp?: string): string {
   return select({
     fields: [as(agg('count', 'max'), 'bins overflowing')],
-    from: [{ measurement: ROLLUP_MEASUREMENT.day }],
+    from: [{ measurement: ROLLUP_MEASUREMENT.day, retentionPolicy: rp }],
     where: [TIME_FILTER, tagEquals('domain', 'waste'), tagEquals('param', 'fillingLevel'), compare('max', op, level), ...where],
     groupByTime: BANGKOK_DAY,
     fill: 'none',

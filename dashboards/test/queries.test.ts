@@ -6,7 +6,7 @@ import { requireComponents } from '@mueang/testkit';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboards } from '../src/index.ts';
-import { loadDemoCity, runQuery, type DemoCity, type InfluxResult } from './fixture.ts';
+import { DATABASE, loadDemoCity, runQuery, type DemoCity, type InfluxResult } from './fixture.ts';
 import { interpolate, leftoverVariables, targetsOf, timeFilterOf, variablesOf, type InterpolationInput } from './grafana.ts';
 
 const ok = await requireComponents('dashboard queries against InfluxDB', 'influxd');
@@ -88,6 +88,28 @@ describe.skipIf(!ok)('dashboard queries on the demo city', () => {
       expect(checked).toBeGreaterThan(40);
     });
   }
+
+  it('reads the daily rollups from INFLUX_ROLLUP_RETENTION_POLICY when the build is given one', async () => {
+    // the demo city's rollups copied into a policy of their own, as README "InfluxDB" describes
+    for (const statement of [`CREATE RETENTION POLICY "rollups" ON "${DATABASE}" DURATION INF REPLICATION 1 SHARD DURATION 52w`, 'SELECT * INTO "rollups"."rollup_1d" FROM "rollup_1d" GROUP BY *']) {
+      const result = await runQuery(city.influx, statement);
+      expect(result.error, statement).toBeUndefined();
+    }
+    const moved = buildDashboards({ at: city.now, sites: city.sites, rollupRetentionPolicy: 'rollups' });
+    const rollupTargets = (list: Dashboard[]) => list.flatMap(targetsOf).filter((t) => t.query.includes('rollup_1d'));
+    expect(rollupTargets(dashboards).length).toBeGreaterThanOrEqual(4);
+    expect(rollupTargets(dashboards).every((t) => !t.query.includes('"rollups".'))).toBe(true);
+    const targets = rollupTargets(moved);
+    expect(targets.map((t) => t.panel)).toEqual(rollupTargets(dashboards).map((t) => t.panel));
+    for (const target of targets) {
+      expect(target.query.match(/"rollup_1d"/g)?.length, target.panel).toBe(target.query.match(/"rollups"\."rollup_1d"/g)?.length);
+      const dashboard = moved.find((d) => d.uid === target.dashboard) as Dashboard;
+      const query = interpolate(target.query, await chooseEverything(dashboard, true));
+      const result = await runQuery(city.influx, query);
+      expect(result.error, `${target.panel}: ${query}`).toBeUndefined();
+      expect(valuesOf(result).some((v) => v !== null), `${target.panel} reads data from the rollups policy`).toBe(true);
+    }
+  });
 
   it('finds what the situations in the data call for', async () => {
     const byTitle = (uid: string, title: string) => targetsOf(dashboards.find((d) => d.uid === uid) as Dashboard).find((t) => t.panel === title);

@@ -8,6 +8,8 @@ export interface BuildContext {
   at: number;
   /** the site registry export: names, coordinates, surface-water classes */
   sites: SiteRecord[];
+  /** InfluxDB retention policy of the rollups, as INFLUX_ROLLUP_RETENTION_POLICY (unset: the database's default) */
+  rollupRetentionPolicy?: string;
 }
 
 export const DASHBOARD_TAG = 'mueang';

@@ -14,8 +14,9 @@ export const BASELINE_DAYS = 7;
 const KW = grafanaUnit(getParameter('energy', 'activePower')?.unit ?? 'kW');
 const KWH = grafanaUnit('kWh');
 
-export function energyDashboard(_ctx: BuildContext): DashboardBuilder {
+export function energyDashboard(ctx: BuildContext): DashboardBuilder {
   const where = locationFilter();
+  const rp = ctx.rollupRetentionPolicy;
   return baseDashboard({
     uid: 'mueang-energy',
     title: 'Mueang — Energy',
@@ -25,7 +26,7 @@ export function energyDashboard(_ctx: BuildContext): DashboardBuilder {
     measurement: readingMeasurement('energy'),
   })
     .withPanel(stat('Peak demand in range', 'Highest total demand of the selected meters (sum of the meters\' mean power per interval).', influx(peakDemand(where), { format: 'table' })).unit(KW).colorMode(BigValueColorMode.None))
-    .withPanel(stat('Solar share in range', 'Solar generation as a share of consumption over the range, from the daily rollups (solar kWh / consumed kWh, as the renewable-share KPI).', influx(solarShare(where, false), { format: 'table' })).unit('percent').decimals(1).colorMode(BigValueColorMode.None))
+    .withPanel(stat('Solar share in range', 'Solar generation as a share of consumption over the range, from the daily rollups (solar kWh / consumed kWh, as the renewable-share KPI).', influx(solarShare(where, false, rp), { format: 'table' })).unit('percent').decimals(1).colorMode(BigValueColorMode.None))
     .withPanel(
       timeseries('Total demand', 'Sum over the selected meters of each meter\'s mean active power per interval.', [influx(totalDemand(where), { alias: 'total demand' })])
         .unit(KW)
@@ -35,7 +36,7 @@ export function energyDashboard(_ctx: BuildContext): DashboardBuilder {
       timeseries(
         'Daily consumption against baseline',
         `Consumption per Asia/Bangkok day (day mean of active power × 24 h from the daily rollups, as the Smart Energy KPIs compute kWh) and the baseline: the moving mean of the last ${BASELINE_DAYS} daily totals. A city reference (the KPI input energyBaselineKwhPerDay) is set in the assessment API, not here.`,
-        [influx(dailyConsumption(where), { refId: 'A', alias: 'consumption' }), influx(consumptionBaseline(where, BASELINE_DAYS), { refId: 'B', alias: `baseline (${BASELINE_DAYS}-day mean)` })],
+        [influx(dailyConsumption(where, rp), { refId: 'A', alias: 'consumption' }), influx(consumptionBaseline(where, BASELINE_DAYS, rp), { refId: 'B', alias: `baseline (${BASELINE_DAYS}-day mean)` })],
       )
         .unit(KWH)
         .drawStyle(GraphDrawStyle.Bars)
@@ -48,7 +49,7 @@ export function energyDashboard(_ctx: BuildContext): DashboardBuilder {
         .span(12),
     )
     .withPanel(
-      timeseries('Solar share per day', 'Solar generation as a share of consumption per Asia/Bangkok day (daily rollups).', [influx(solarShare(where, true), { alias: 'solar share' })])
+      timeseries('Solar share per day', 'Solar generation as a share of consumption per Asia/Bangkok day (daily rollups).', [influx(solarShare(where, true, rp), { alias: 'solar share' })])
         .unit('percent')
         .drawStyle(GraphDrawStyle.Bars)
         .span(12),

@@ -60,7 +60,7 @@ export function wasteDashboard(ctx: BuildContext): DashboardBuilder {
     )
     .withPanel(
       timeseries('Overflow events: bins overflowing per day', `Bins whose daily maximum fill level ${overflowOp} ${overflow.value} % per Asia/Bangkok day (daily rollups): the overflow events of the waste KPIs counted as bin-days.`, [
-        influx(overflowBinDays(where, overflowOp, overflow.value), { alias: 'bins overflowing' }),
+        influx(overflowBinDays(where, overflowOp, overflow.value, ctx.rollupRetentionPolicy), { alias: 'bins overflowing' }),
       ])
         .drawStyle(GraphDrawStyle.Bars)
         .span(24),

@@ -43,6 +43,11 @@ export const storeVars = {
   INFLUX_TOKEN: z.string().optional(),
   INFLUX_USERNAME: z.string().optional(),
   INFLUX_PASSWORD: z.string().optional(),
+  /**
+   * InfluxDB retention policy for the hourly and daily rollups (unset or empty = the database's default one). Point it at
+   * a policy with year-long shard groups: a year-long assessment then reads one shard instead of 52 (README "InfluxDB").
+   */
+  INFLUX_ROLLUP_RETENTION_POLICY: z.string().optional(),
 };
 
 const percentVar = (name: string) =>
@@ -158,7 +163,7 @@ export function readEnv<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEn
   return parsed.data;
 }
 
-type StoreEnv = { DATA_DIR: string; DATABASE_URL?: string | undefined; INFLUX_URL?: string | undefined; INFLUX_DATABASE: string; INFLUX_TOKEN?: string | undefined; INFLUX_USERNAME?: string | undefined; INFLUX_PASSWORD?: string | undefined };
+type StoreEnv = { DATA_DIR: string; DATABASE_URL?: string | undefined; INFLUX_URL?: string | undefined; INFLUX_DATABASE: string; INFLUX_TOKEN?: string | undefined; INFLUX_USERNAME?: string | undefined; INFLUX_PASSWORD?: string | undefined; INFLUX_ROLLUP_RETENTION_POLICY?: string | undefined };
 
 export function stateStoreConfig(env: StoreEnv): StateStoreConfig {
   return env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: path.join(path.resolve(env.DATA_DIR), 'state') };
@@ -173,6 +178,7 @@ export function telemetryStoreConfig(env: StoreEnv): TelemetryStoreConfig {
     ...(env.INFLUX_TOKEN ? { token: env.INFLUX_TOKEN } : {}),
     ...(env.INFLUX_USERNAME ? { username: env.INFLUX_USERNAME } : {}),
     ...(env.INFLUX_PASSWORD ? { password: env.INFLUX_PASSWORD } : {}),
+    ...(env.INFLUX_ROLLUP_RETENTION_POLICY ? { rollupRetentionPolicy: env.INFLUX_ROLLUP_RETENTION_POLICY } : {}),
   };
 }
 
@@ -182,7 +188,7 @@ export function describeStore(config: StateStoreConfig | TelemetryStoreConfig): 
     case 'duckdb':
       return `DuckDB ${config.path}`;
     case 'influxdb':
-      return `InfluxDB ${config.url} database ${config.database}`;
+      return `InfluxDB ${config.url} database ${config.database}${config.rollupRetentionPolicy ? ` (rollups in retention policy ${config.rollupRetentionPolicy})` : ''}`;
     case 'postgres':
       return `PostgreSQL ${redactUrl(config.url)}`;
     case 'pglite':

@@ -13,6 +13,8 @@ export type TelemetryStoreConfig =
       username?: string;
       password?: string;
       retentionPolicy?: string;
+      /** where the rollups go (default: retentionPolicy) */
+      rollupRetentionPolicy?: string;
       timeoutMs?: number;
       createDatabase?: boolean;
     };

@@ -16,6 +16,7 @@ import {
   checkPoints,
   checkRawQuery,
   checkRollupQuery,
+  keepRollupFields,
   checkRollups,
   normalizeDeadLetters,
 } from '../influx/telemetry-input.ts';
@@ -311,7 +312,7 @@ export class DuckDBTelemetryStore implements TelemetryStore {
     if (q.params) conditions.push(`r.param IN (${[...new Set(q.params)].map((p) => params.add(p)).join(', ')})`);
     const source = { from: 'telemetry_rollups r', where: conditions.join(' AND '), values: params.values, queryIndex: 'CAST(0 AS INTEGER)' };
     const [rows] = await this.exclusive('query rollups', (c) => readRollupGroups(c, q.period, source, 1));
-    return rows as RollupRow[];
+    return keepRollupFields(rows as RollupRow[], q.fields);
   }
 
   /**
@@ -358,7 +359,7 @@ export class DuckDBTelemetryStore implements TelemetryStore {
         };
         const rows = await this.exclusive('query rollups', (c) => readRollupGroups(c, period, source, chunk.length));
         chunk.forEach((queryIndex, k) => {
-          results[queryIndex] = rows[k] as RollupRow[];
+          results[queryIndex] = keepRollupFields(rows[k] as RollupRow[], (queries[queryIndex] as RollupQuery).fields);
         });
       }
     }

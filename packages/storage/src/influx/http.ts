@@ -120,9 +120,9 @@ export class InfluxHttp {
   }
 
   /** Write line-protocol lines in requests of at most `linesPerRequest` lines. Idempotent: points are keyed by series and time. */
-  async write(lines: string[], precision: 'ms' | 'ns'): Promise<void> {
+  async write(lines: string[], precision: 'ms' | 'ns', retentionPolicy = this.options.retentionPolicy): Promise<void> {
     const params: Record<string, string> = { db: this.options.database, precision };
-    if (this.options.retentionPolicy) params.rp = this.options.retentionPolicy;
+    if (retentionPolicy) params.rp = retentionPolicy;
     for (let i = 0; i < lines.length; i += this.linesPerRequest) {
       const chunk = lines.slice(i, i + this.linesPerRequest);
       await this.request('/write', params, { method: 'POST', body: chunk.join('\n'), headers: { 'content-type': 'text/plain; charset=utf-8' } }, `a write of ${chunk.length} lines`);

@@ -1,5 +1,19 @@
 import { DOMAINS, isAlertDomain, isDomain, type DeadLetter, type Domain, type RollupRow, type TelemetryPoint } from '@mueang/core';
-import type { AggregateQuery, AggregateRow, AlertEvent, AlertEventQuery, DeadLetterQuery, RawQuery, RetentionCutoff, RollupQuery, StoreDiskUsage, TagFilter, TelemetryStore } from '../telemetry-store.ts';
+import {
+  ROLLUP_FIELDS,
+  type AggregateQuery,
+  type AggregateRow,
+  type AlertEvent,
+  type AlertEventQuery,
+  type DeadLetterQuery,
+  type RawQuery,
+  type RetentionCutoff,
+  type RollupField,
+  type RollupQuery,
+  type StoreDiskUsage,
+  type TagFilter,
+  type TelemetryStore,
+} from '../telemetry-store.ts';
 import { ALERT_EVENT_DEFAULT_LIMIT, checkAlertEventQuery, checkAlertEvents, compareAlertEvents } from './alert-event-input.ts';
 import { InfluxHttp, type InfluxSeries, type InfluxStatementResult } from './http.ts';
 import { durationLiteral, qualifiedMeasurement, quoteIdent, tagEquals, tagIn, timeLiteral, timeRange } from './influxql.ts';
@@ -19,6 +33,7 @@ import {
   checkRawQuery,
   checkRollupQuery,
   checkRollups,
+  keepRollupFields,
   normalizeDeadLetters,
 } from './telemetry-input.ts';
 
@@ -31,6 +46,13 @@ export interface InfluxStoreOptions {
   username?: string;
   password?: string;
   retentionPolicy?: string;
+  /**
+   * the retention policy of the hourly and daily rollups (default: the readings' one). Rollups are kept for years and
+   * read a year at a time: in a policy of their own with year-long shard groups, a year of daily rows is one shard to
+   * read instead of 52 weekly ones (measured: the assessment's daily query 40 % faster). With `createDatabase` the
+   * store creates it (infinite duration, 52-week shard groups); otherwise create it yourself (README "InfluxDB").
+   */
+  rollupRetentionPolicy?: string;
   /** per-request timeout, default 10 s */
   timeoutMs?: number;
   /** issue CREATE DATABASE on init (InfluxDB 1.x; 2.x/3 create buckets elsewhere) */
@@ -43,7 +65,8 @@ export interface InfluxStoreOptions {
 const POINT_TAGS = ['city', 'site', 'device'] as const;
 const ROLLUP_MEASUREMENT = { '1h': 'rollup_1h', '1d': 'rollup_1d' } as const;
 const ROLLUP_TAGS = ['city', 'site', 'device', 'domain', 'param'] as const;
-const ROLLUP_FIELDS = ['mean', 'min', 'max', 'count', 'sum'] as const;
+/** shard group duration of a rollup retention policy the store creates */
+export const ROLLUP_SHARD_DURATION = '52w';
 const DEAD_LETTER_MEASUREMENT = 'dead_letter';
 /** tags city, device, domain, rule, transition, severity (bounded sets); alert ids and values are fields */
 const ALERT_EVENT_MEASUREMENT = 'alert_events';
@@ -104,11 +127,31 @@ export class InfluxTelemetryStore implements TelemetryStore {
     return qualifiedMeasurement(name, this.options.database, this.options.retentionPolicy);
   }
 
+  private rollupMeasurement(period: '1h' | '1d'): string {
+    return qualifiedMeasurement(ROLLUP_MEASUREMENT[period], this.options.database, this.options.rollupRetentionPolicy ?? this.options.retentionPolicy);
+  }
+
   async init(): Promise<void> {
+    const rp = this.options.rollupRetentionPolicy;
+    if (rp !== undefined && (typeof rp !== 'string' || rp.length === 0)) {
+      throw new TelemetryStoreError('input.invalid', `InfluxDB rollupRetentionPolicy must be a non-empty name when set, got ${JSON.stringify(rp)}`, false);
+    }
     if (this.options.createDatabase) {
-      await this.http.query([`CREATE DATABASE ${quoteIdent(this.options.database)}`], { database: false });
+      const db = quoteIdent(this.options.database);
+      await this.http.query([`CREATE DATABASE ${db}`], { database: false });
+      if (rp) await this.createRollupPolicy(rp);
     } else if (!(await this.http.ping())) {
       throw new TelemetryStoreError('backend.unreachable', `InfluxDB at ${this.options.url} does not answer GET /ping; is it running?`, true);
+    }
+  }
+
+  /** CREATE RETENTION POLICY, accepting one that already exists under that name (whatever its shard duration) */
+  private async createRollupPolicy(rp: string): Promise<void> {
+    const db = quoteIdent(this.options.database);
+    try {
+      await this.http.query([`CREATE RETENTION POLICY ${quoteIdent(rp)} ON ${db} DURATION INF REPLICATION 1 SHARD DURATION ${ROLLUP_SHARD_DURATION}`], { database: false });
+    } catch (err) {
+      if (!(err instanceof TelemetryStoreError && /already exists/i.test(err.message))) throw err;
     }
   }
 
@@ -253,14 +296,14 @@ export class InfluxTelemetryStore implements TelemetryStore {
         r.start,
       ),
     );
-    await this.http.write(lines, 'ms');
+    await this.http.write(lines, 'ms', this.options.rollupRetentionPolicy ?? this.options.retentionPolicy);
   }
 
   async queryRollups(q: RollupQuery): Promise<RollupRow[]> {
     checkRollupQuery(q);
     if (q.params && q.params.length === 0) return [];
     const [result] = await this.http.query([this.rollupStatement(q)]);
-    return rollupRows(q, result).sort(compareRollups);
+    return keepRollupFields(rollupRows(q, result), q.fields).sort(compareRollups);
   }
 
   /**
@@ -291,7 +334,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
       }
     };
     await Promise.all(Array.from({ length: Math.min(ROLLUP_REQUESTS_IN_FLIGHT, groups.length) }, worker));
-    return collected.map((rows) => rows.sort(compareRollups));
+    return collected.map((rows, i) => keepRollupFields(rows, (queries[i] as RollupQuery).fields).sort(compareRollups));
   }
 
   private rollupStatement(q: RollupQuery): string {
@@ -299,7 +342,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
     if (q.domain) conditions.push(tagEquals('domain', q.domain));
     if (q.params) conditions.push(tagIn('param', [...new Set(q.params)]));
     return (
-      `SELECT ${ROLLUP_FIELDS.map(quoteIdent).join(', ')} FROM ${this.measurement(ROLLUP_MEASUREMENT[q.period])}${where(conditions)}` +
+      `SELECT ${selectedRollupFields(q.fields).map(quoteIdent).join(', ')} FROM ${this.rollupMeasurement(q.period)}${where(conditions)}` +
       ` GROUP BY ${ROLLUP_TAGS.map(quoteIdent).join(', ')}`
     );
   }
@@ -474,6 +517,11 @@ export class InfluxTelemetryStore implements TelemetryStore {
 /** statements per multi-statement rollup request, and requests in flight (enough to overlap influxd's work with ours) */
 const ROLLUP_STATEMENTS_PER_REQUEST = 25;
 const ROLLUP_REQUESTS_IN_FLIGHT = 3;
+
+/** the fields to select, in a fixed order (so that equal queries give equal statements) */
+function selectedRollupFields(fields: readonly RollupField[] | undefined): readonly RollupField[] {
+  return fields === undefined ? ROLLUP_FIELDS : ROLLUP_FIELDS.filter((f) => fields.includes(f));
+}
 
 /** the rows of one statement's answer, unsorted */
 function rollupRows(q: RollupQuery, result: InfluxStatementResult | undefined): RollupRow[] {

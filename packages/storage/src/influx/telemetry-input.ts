@@ -1,5 +1,5 @@
 import { isDomain, type AggregateFn, type DeadLetter, type RollupRow, type TelemetryPoint } from '@mueang/core';
-import type { AggregateQuery, DeadLetterQuery, RawQuery, RollupQuery, TagFilter } from '../telemetry-store.ts';
+import { ROLLUP_FIELDS, type AggregateQuery, type DeadLetterQuery, type RawQuery, type RollupField, type RollupQuery, type TagFilter } from '../telemetry-store.ts';
 import { inputError } from './telemetry-error.ts';
 
 /**
@@ -269,6 +269,21 @@ export function checkRollupQuery(q: RollupQuery): void {
   checkRange(q, 'rollups');
   checkTagFilter(q, 'rollups');
   checkParamList(q.params, 'rollups.params', false);
+  if (q.fields !== undefined) {
+    if (!Array.isArray(q.fields) || q.fields.length === 0) throw inputError(`rollups.fields must be a non-empty array of ${ROLLUP_FIELDS.join(', ')}, got ${describe(q.fields)}`);
+    for (const field of q.fields) {
+      if (!(ROLLUP_FIELDS as readonly unknown[]).includes(field)) throw inputError(`rollups.fields: ${describe(field)} is not a rollup statistic; use ${ROLLUP_FIELDS.join(', ')}`);
+    }
+  }
+}
+
+/** NaN in the statistics a query did not ask for (every adapter answers the same whatever it read) */
+export function keepRollupFields(rows: RollupRow[], fields: readonly RollupField[] | undefined): RollupRow[] {
+  if (fields === undefined) return rows;
+  const drop = ROLLUP_FIELDS.filter((f) => !fields.includes(f));
+  if (drop.length === 0) return rows;
+  for (const row of rows) for (const f of drop) row[f] = Number.NaN;
+  return rows;
 }
 
 export function checkDeadLetterQuery(q: DeadLetterQuery): void {

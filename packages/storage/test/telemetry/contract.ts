@@ -401,6 +401,29 @@ export function telemetryStoreContract(open: () => Promise<TelemetryStore>): voi
       expect((err as TelemetryStoreError).code).toBe('input.invalid');
     });
 
+    it('reads only the statistics asked for: the others are NaN, alone and in a batch', async () => {
+      const store = await fresh();
+      const rows = [rollup({}), rollup({ device: 'd2', site: 's2', mean: 5.5, min: 1, max: 9, count: 60, sum: 330 }), rollup({ period: '1d', start: T0 - 7 * HOUR, count: 288 })];
+      await store.writeRollups(rows);
+      const q: RollupQuery = { period: '1h', from: T0, to: T0 + HOUR, fields: ['count', 'mean'] };
+      const blank = { min: Number.NaN, max: Number.NaN, sum: Number.NaN };
+      const expected = [rows[0], rows[1]].map((r) => ({ ...(r as RollupRow), ...blank }));
+      expect(await store.queryRollups(q)).toEqual(expected);
+      const day: RollupQuery = { period: '1d', device: 'd1', params: ['pm25'], from: T0 - 24 * HOUR, to: T0, fields: ['max'] };
+      const hour: RollupQuery = { period: '1h', device: 'd2', params: ['pm25'], from: T0, to: T0 + HOUR, fields: ['mean', 'min', 'max', 'count'] };
+      expect(await store.queryRollupBatch([q, day, hour, { period: '1h', device: 'd2', params: ['pm25'], from: T0, to: T0 + HOUR }])).toEqual([
+        expected,
+        [{ ...(rows[2] as RollupRow), mean: Number.NaN, min: Number.NaN, count: Number.NaN, sum: Number.NaN }],
+        [{ ...(rows[1] as RollupRow), sum: Number.NaN }],
+        [rows[1]],
+      ]);
+      for (const fields of [[], ['mean', 'median'], 'mean'] as unknown as RollupQuery['fields'][]) {
+        const err = await store.queryRollups({ ...q, fields }).catch((e: unknown) => e);
+        expect((err as TelemetryStoreError).code, JSON.stringify(fields)).toBe('input.invalid');
+        expect((err as Error).message).toMatch(/rollups\.fields/);
+      }
+    });
+
     it('refuses rollups with a non-integer count', async () => {
       const store = await fresh();
       const err = await store.writeRollups([rollup({ count: 2.5 })]).catch((e: unknown) => e);

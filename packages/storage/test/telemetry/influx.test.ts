@@ -121,6 +121,44 @@ describe.skipIf(!ok)('InfluxDB TelemetryStore (real influxd)', () => {
       expect(await store.queryRaw({ domain: 'air', from: 0, to: Number.MAX_SAFE_INTEGER })).toEqual([point, { ...point, ts: point.ts + 1 }]);
     });
   });
+
+  describe('rollups in a retention policy of their own', () => {
+    const rollup = { period: '1d' as const, start: point.ts, city: 'bkk', site: 's1', device: 'd1', domain: 'air' as const, param: 'pm25', mean: 12.5, min: 10, max: 15, count: 1440, sum: 18_000 };
+
+    it('creates the policy with year-long shard groups, writes and reads rollups there, and leaves readings in the default one', async () => {
+      const database = uniqueDatabase('rollup_rp');
+      const options = { kind: 'influxdb' as const, url: influxd.url, database, createDatabase: true, rollupRetentionPolicy: 'rollups' };
+      const store = await openTelemetryStore(options);
+      await store.writePoints([point]);
+      await store.writeRollups([rollup, { ...rollup, period: '1h' }]);
+      const http = new InfluxHttp({ url: influxd.url, database });
+      const [policies] = await http.query([`SHOW RETENTION POLICIES ON "${database}"`], { database: false });
+      const columns = policies?.series[0]?.columns ?? [];
+      const byName = new Map(policies?.series[0]?.values.map((v) => [v[columns.indexOf('name')], v]));
+      // 52 weeks = 8736 h
+      expect(byName.get('rollups')?.[columns.indexOf('shardGroupDuration')]).toBe('8736h0m0s');
+      expect(byName.get('rollups')?.[columns.indexOf('duration')]).toBe('0s');
+      const count = async (from: string) => ((await http.query([`SELECT count("mean") FROM ${from}`]))[0]?.series[0]?.values[0]?.[1] ?? 0) as number;
+      expect(await count(`"${database}"."rollups"."rollup_1d"`)).toBe(1);
+      expect(await count(`"${database}"."rollups"."rollup_1h"`)).toBe(1);
+      expect(await count('"rollup_1d"')).toBe(0);
+      expect(await store.queryRollups({ period: '1d', from: 0, to: Number.MAX_SAFE_INTEGER })).toEqual([rollup]);
+      expect(await store.queryRollupBatch([{ period: '1h', device: 'd1', params: ['pm25'], from: 0, to: Number.MAX_SAFE_INTEGER }])).toEqual([[{ ...rollup, period: '1h' }]]);
+      expect(await store.queryRaw({ domain: 'air', from: 0, to: Number.MAX_SAFE_INTEGER })).toEqual([point]);
+      // a second start finds the policy there
+      const again = await openTelemetryStore(options);
+      expect(await again.queryRollups({ period: '1d', from: 0, to: Number.MAX_SAFE_INTEGER })).toEqual([rollup]);
+      // a store configured without it does not see those rollups: the setting must be the same for every service
+      const other = await openTelemetryStore({ kind: 'influxdb', url: influxd.url, database });
+      expect(await other.queryRollups({ period: '1d', from: 0, to: Number.MAX_SAFE_INTEGER })).toEqual([]);
+    });
+
+    it('refuses an empty policy name', async () => {
+      const err = await errorOf(openTelemetryStore({ kind: 'influxdb', url: influxd.url, database: uniqueDatabase('rp_empty'), createDatabase: true, rollupRetentionPolicy: '' }));
+      expect(err.code).toBe('input.invalid');
+      expect(err.message).toMatch(/rollupRetentionPolicy/);
+    });
+  });
 });
 
 describe('InfluxDB v1 API request shape (InfluxDB 2.x/3 are not installed here: a local receiver checks what would be sent)', () => {

@@ -15,7 +15,7 @@ import {
   type KpiCatalog,
   type RollupRow,
 } from '@mueang/core';
-import type { City, StateStore, TelemetryStore } from '@mueang/storage';
+import type { City, RollupField, StateStore, TelemetryStore } from '@mueang/storage';
 import type { AlertAckSource } from './alert-source.ts';
 import { cityCatalog } from './kpi-overrides.ts';
 
@@ -55,14 +55,22 @@ export interface LoadedAssessment {
   timings: AssessmentTimings;
 }
 
+/**
+ * The statistics the KPIs read: daily mean, min, max and count (validity, day means, day maxima, the noise Leq bound);
+ * hourly mean and count (8-hour and 1-hour means, Leq from hourly levels). Never sum: reading fewer fields is what
+ * InfluxDB charges for.
+ */
+const DAILY_FIELDS: RollupField[] = ['mean', 'min', 'max', 'count'];
+const HOURLY_FIELDS: RollupField[] = ['mean', 'count'];
+
 async function dailyRollups(telemetry: TelemetryStore, cityId: string, from: number, to: number, domains: readonly Domain[]): Promise<RollupRow[]> {
-  const parts = await telemetry.queryRollupBatch(domains.map((domain) => ({ period: '1d' as const, city: cityId, domain, params: [...KPI_PARAMS[domain]], from, to })));
+  const parts = await telemetry.queryRollupBatch(domains.map((domain) => ({ period: '1d' as const, city: cityId, domain, params: [...KPI_PARAMS[domain]], from, to, fields: DAILY_FIELDS })));
   return parts.flat();
 }
 
 /** the hourly ranges as one batch: a store answers them in one scan (DuckDB) or a few multi-statement requests (InfluxDB) */
 async function hourlyRollups(telemetry: TelemetryStore, cityId: string, needs: readonly HourlyNeed[]): Promise<RollupRow[]> {
-  const parts = await telemetry.queryRollupBatch(needs.map((need) => ({ period: '1h' as const, city: cityId, device: need.device, domain: need.domain, params: need.params, from: need.from, to: need.to })));
+  const parts = await telemetry.queryRollupBatch(needs.map((need) => ({ period: '1h' as const, city: cityId, device: need.device, domain: need.domain, params: need.params, from: need.from, to: need.to, fields: HOURLY_FIELDS })));
   return parts.flat();
 }
 
