@@ -15,6 +15,7 @@ import { authenticateHook, cityScopeHook, installAuthDecorators } from './plugin
 import { registerDocs } from './plugins/docs.ts';
 import { installMetrics } from './plugins/metrics.ts';
 import { installProblems } from './plugins/problem.ts';
+import { installValidators } from './plugins/validators.ts';
 import { noRegistryEvents, type RegistryEvents } from './registry-events.ts';
 import { aqiRoutes } from './routes/data/aqi.ts';
 import { completenessRoutes } from './routes/data/completeness.ts';
@@ -136,7 +137,6 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy ?? false,
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: frameworkErrorHandler,
   }) as unknown as FastifyInstance;
@@ -149,6 +149,7 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
     for (const method of methods) routes.push({ method, url: route.url, access: route.config?.access ?? (route.url.startsWith('/v1/') ? 'viewer' : 'public'), documented: !(route.schema as { hide?: boolean } | undefined)?.hide && route.schema !== undefined });
   });
   app.decorate('apiRoutes', routes);
+  installValidators(app);
   installProblems(app);
   installAuthDecorators(app);
   installMetrics(app, metrics);

@@ -34,6 +34,29 @@ for (const backend of backends) {
       await drop?.();
     });
 
+    it('takes JSON bodies at their word: a number for a string or a string for a boolean is refused, not converted', async () => {
+      const wrong = [
+        { payload: { id: 123, name: 'Numbered' }, path: 'body.id' },
+        { payload: { id: 'typed', name: 'Typed', publicData: 'true' }, path: 'body.publicData' },
+        { payload: { id: 'typed', name: ['Typed'] }, path: 'body.name' },
+      ];
+      for (const { payload, path } of wrong) {
+        const res = await f.call({ method: 'POST', url: '/v1/cities', as: 'adminAll', payload });
+        expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+        expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(path);
+      }
+      expect(await state.getCity('123')).toBeNull();
+      expect(await state.getCity('typed')).toBeNull();
+      const site = await f.call({ method: 'POST', url: '/v1/cities/cnx/sites', as: 'operatorAll', payload: { id: 'cnx-typed', name: 'T', lat: '18.79', lon: 98.98 } });
+      expect(site.statusCode).toBe(400);
+      expect(site.json().errors[0].path).toBe('body.lat');
+      // query strings are text: their numbers and lists are still read from it
+      const listed = await f.call({ method: 'GET', url: '/v1/audit?limit=2', as: 'adminAll' });
+      expect(listed.statusCode).toBe(200);
+      expect(listed.json().entries.length).toBeLessThanOrEqual(2);
+      expect((await f.call({ method: 'GET', url: '/v1/audit?limit=two', as: 'adminAll' })).statusCode).toBe(400);
+    });
+
     it('creates a city, its sites and a device, and refuses duplicates with what to do', async () => {
       const city = await f.call({ method: 'POST', url: '/v1/cities', as: 'adminAll', payload: { id: 'kkn', name: 'Khon Kaen', nameTh: 'ขอนแก่น', province: 'Khon Kaen' } });
       expect(city.statusCode).toBe(201);
