@@ -13,7 +13,7 @@ import { ApiError, frameworkErrorHandler } from './errors.ts';
 import { typeListNullables } from './schemas/nullable.ts';
 import { authenticateHook, cityScopeHook, installAuthDecorators } from './plugins/auth.ts';
 import { registerDocs } from './plugins/docs.ts';
-import { installMetrics } from './plugins/metrics.ts';
+import { countUnroutedResponse, installMetrics } from './plugins/metrics.ts';
 import { installProblems } from './plugins/problem.ts';
 import { installValidators } from './plugins/validators.ts';
 import { noRegistryEvents, type RegistryEvents } from './registry-events.ts';
@@ -138,7 +138,10 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: 200 },
-    frameworkErrors: frameworkErrorHandler,
+    frameworkErrors: (error, request, reply) => {
+      countUnroutedResponse(metrics, request.method, reply);
+      frameworkErrorHandler(error, request, reply);
+    },
   }) as unknown as FastifyInstance;
 
   const routes: RouteSummary[] = [];

@@ -59,6 +59,18 @@ describe('rate limits, CORS, metrics, health and docs', () => {
     expect(res.body).not.toContain('nowhere');
   });
 
+  it('counts requests refused before routing (an unreadable URL) under route "bad-url"', async () => {
+    const bad = await f.call({ method: 'GET', url: '/v1/cities/%E0%A4%A' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().type).toMatch(/bad-url$/);
+    const long = await f.call({ method: 'GET', url: `/v1/cities/${'x'.repeat(300)}`, as: 'adminAll' });
+    expect(long.json().type).toMatch(/bad-url$/);
+    const res = await f.call({ method: 'GET', url: '/metrics' });
+    expect(res.body).toContain(`mueang_api_requests_total{method="GET",route="bad-url",status="400"} 1`);
+    expect(res.body).toContain(`mueang_api_requests_total{method="GET",route="bad-url",status="${long.statusCode}"}`);
+    expect(res.body).not.toContain('%E0');
+  });
+
   it('serves the OpenAPI 3.1 document and the UI at /docs', async () => {
     const doc = (await f.call({ method: 'GET', url: '/docs/json' })).json();
     expect(doc.openapi).toBe('3.1.0');

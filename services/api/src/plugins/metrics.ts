@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 export const REQUESTS_METRIC = 'mueang_api_requests_total';
@@ -31,6 +31,20 @@ export function installMetrics(app: FastifyInstance, registry: Registry): void {
   const durations = histogram(registry);
   app.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    requests.inc(labels);
+    durations.observe(labels, reply.elapsedTime / 1000);
+  });
+}
+
+/** route label of requests refused before routing (a URL the router cannot read): they run no hooks */
+export const BAD_URL_ROUTE = 'bad-url';
+
+/** Counts a request answered by Fastify's frameworkErrors handler once its response is sent. */
+export function countUnroutedResponse(registry: Registry, method: string, reply: FastifyReply): void {
+  const requests = counter(registry);
+  const durations = histogram(registry);
+  reply.raw.once('finish', () => {
+    const labels = { method, route: BAD_URL_ROUTE, status: String(reply.statusCode) };
     requests.inc(labels);
     durations.observe(labels, reply.elapsedTime / 1000);
   });
