@@ -69,7 +69,8 @@ export function startBroker(registry: MemoryRegistry, overrides: Partial<BrokerO
   });
 }
 
-const base: IClientOptions = { reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4 };
+// a login is a scrypt verification in libuv's pool: under a loaded full test run CONNACK has taken more than 5 s
+const base: IClientOptions = { reconnectPeriod: 0, connectTimeout: 20_000, protocolVersion: 4 };
 
 export function connect(url: string, options: IClientOptions = {}): Promise<MqttClient> {
   return mqtt.connectAsync(url, { ...base, clientId: uid('c'), ...options }, false);
