@@ -4,7 +4,7 @@
  * daily rows with count 60 / 1,440 per parameter: no raw points are needed), then the assessment timed on the chosen
  * backend. Run: npx tsx bench/src/assessment.ts [duckdb|influxdb|both] [stations] [days]
  */
-import { DAY_MS, HOUR_MS, bangkokDate, bangkokDateStart, type Domain, type RollupRow } from '@mueang/core';
+import { DAY_MS, HOUR_MS, bangkokDate, bangkokDateStart, combineLeq, energyLevel, levelEnergy, type Domain, type RollupRow } from '@mueang/core';
 import { openStateStore, openTelemetryStore, type StateStore, type TelemetryStore } from '@mueang/storage';
 import { startInfluxd, type InfluxdHandle } from '@mueang/testkit';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -124,6 +124,7 @@ export function dayRollupsOf(device: DeviceDef, d: number, r: () => number): Rol
     for (const [param, mean] of Object.entries(device.hour(d, month, h, r))) {
       const spread = Math.abs(mean) * 0.08;
       const hour: RollupRow = { period: '1h', start: dayStart + h * HOUR_MS, city: CITY, site: device.site, device: device.id, domain: device.domain, param, mean, min: mean - spread, max: mean + spread, count: PER_HOUR, sum: mean * PER_HOUR };
+      if (param === 'noise') hour.leq = uniformLeq(hour.min, hour.max);
       rows.push(hour);
       const day = daily.get(param);
       if (!day) daily.set(param, { ...hour, period: '1d', start: dayStart });
@@ -136,8 +137,17 @@ export function dayRollupsOf(device: DeviceDef, d: number, r: () => number): Rol
       }
     }
   }
+  for (const day of daily.values()) {
+    if (day.param === 'noise') day.leq = combineLeq(rows.filter((r) => r.param === 'noise'));
+  }
   rows.push(...daily.values());
   return rows;
+}
+
+/** Leq of levels spread evenly over [low, high]: the mean of 10^(L/10) is (10^(high/10) - 10^(low/10)) / ((high - low)·ln 10 / 10) */
+function uniformLeq(low: number, high: number): number {
+  if (!(high > low)) return low;
+  return energyLevel((levelEnergy(high) - levelEnergy(low)) / (((high - low) * Math.LN10) / 10));
 }
 
 /**

@@ -242,6 +242,23 @@ export function solarShare(where: string[], perDay: boolean, rp?: string): strin
   });
 }
 
+// ---- noise ----
+
+/**
+ * Leq 24 h per Asia/Bangkok day and station from the daily rollups' `leq` (the energy mean of the day's readings, as the
+ * Thai noise standard averages them); the loudest station of a site when it has several.
+ */
+export function noiseLeqPerDay(where: string[], by: string, rp?: string): string {
+  return select({
+    fields: [as(agg('max', 'leq'), 'Leq 24 h')],
+    from: [{ measurement: ROLLUP_MEASUREMENT.day, retentionPolicy: rp }],
+    where: [TIME_FILTER, tagEquals('domain', 'air'), tagEquals('param', 'noise'), ...where],
+    groupByTime: BANGKOK_DAY,
+    groupByTags: [by],
+    fill: 'none',
+  });
+}
+
 // ---- waste ----
 
 /** Each bin's latest fill level within `maxAge` where it is at or above the level (`op` from the alert rule). */

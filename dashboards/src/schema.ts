@@ -22,7 +22,7 @@ export function readingFields(domain: Domain): string[] {
 
 export { DOMAINS };
 
-/** hourly and daily rollups computed by ingest: tags city/site/device/domain/param, fields mean/min/max/count/sum */
+/** hourly and daily rollups computed by ingest: tags city/site/device/domain/param, fields mean/min/max/count/sum, and leq for noise */
 export const ROLLUP_MEASUREMENT = { hour: 'rollup_1h', day: 'rollup_1d' } as const;
 export const ROLLUP_TAGS = ['city', 'site', 'device', 'domain', 'param'] as const;
 

@@ -4,7 +4,7 @@
  * situations some panels exist for (a silent station, a bin to collect, an overflowing bin). Everything is written
  * through @mueang/storage's InfluxTelemetryStore, the adapter production uses.
  */
-import { bangkokDayStart, DAY_MS, HOUR_MS, MINUTE_MS, hourStart, type DeadLetter, type RollupRow, type TelemetryPoint } from '@mueang/core';
+import { bangkokDayStart, DAY_MS, getParameter, HOUR_MS, MINUTE_MS, hourStart, type DeadLetter, type RollupRow, type TelemetryPoint } from '@mueang/core';
 import { buildFleet, DEMO_FLEET_SPEC, deviceValues, EXPECTED_CODES, newPatternState, Rng, type Fleet, type SimDevice } from '@mueang/sim';
 import { InfluxTelemetryStore, type AlertEvent } from '@mueang/storage';
 import { startInfluxd, type InfluxdHandle } from '@mueang/testkit';
@@ -54,7 +54,10 @@ export function rollupsOf(points: readonly TelemetryPoint[]): RollupRow[] {
   }
   return [...buckets.values()].map((b) => {
     const sum = b.values.reduce((a, v) => a + v, 0);
-    return { period: b.period, start: b.start, city: b.city, site: b.site, device: b.device, domain: b.domain, param: b.param, mean: sum / b.values.length, min: Math.min(...b.values), max: Math.max(...b.values), count: b.values.length, sum };
+    const row: RollupRow = { period: b.period, start: b.start, city: b.city, site: b.site, device: b.device, domain: b.domain, param: b.param, mean: sum / b.values.length, min: Math.min(...b.values), max: Math.max(...b.values), count: b.values.length, sum };
+    // sound levels: the energy mean too, as ingest's rollup job keeps it
+    if (getParameter(b.domain, b.param)?.energyAveraged) row.leq = 10 * Math.log10(b.values.reduce((a, v) => a + 10 ** (v / 10), 0) / b.values.length);
+    return row;
   });
 }
 

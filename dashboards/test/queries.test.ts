@@ -2,6 +2,7 @@
  * Every panel query and every template variable query of every dashboard, with Grafana's macros and variables filled
  * in, runs against a real InfluxDB loaded with the simulated demo city and returns data. A broken query fails here.
  */
+import { DAY_MS } from '@mueang/core';
 import { requireComponents } from '@mueang/testkit';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +110,31 @@ describe.skipIf(!ok)('dashboard queries on the demo city', () => {
       expect(result.error, `${target.panel}: ${query}`).toBeUndefined();
       expect(valuesOf(result).some((v) => v !== null), `${target.panel} reads data from the rollups policy`).toBe(true);
     }
+  });
+
+  it("shows each station-day's Leq 24 h as the energy mean of its readings, not their arithmetic mean", async () => {
+    const air = dashboards.find((d) => d.uid === 'mueang-air') as Dashboard;
+    const target = targetsOf(air).find((t) => t.panel === 'Noise: Leq 24 h per station');
+    expect(target).toBeDefined();
+    const input = await chooseEverything(air, true);
+    const result = await runQuery(city.influx, interpolate(target!.query, { ...input, timeFilter: timeFilterOf(air) }));
+    const series = result.series ?? [];
+    expect(series.length).toBeGreaterThan(0);
+    let compared = 0;
+    for (const s of series) {
+      const site = s.tags?.site as string;
+      for (const [time, value] of s.values as Array<[number, number]>) {
+        const points = await city.store.queryRaw({ domain: 'air', site, params: ['noise'], from: time, to: time + DAY_MS });
+        const byDevice = new Map<string, number[]>();
+        for (const p of points) byDevice.set(p.device, [...(byDevice.get(p.device) ?? []), p.values.noise as number]);
+        const leqs = [...byDevice.values()].map((levels) => 10 * Math.log10(levels.reduce((a, l) => a + 10 ** (l / 10), 0) / levels.length));
+        expect(Math.abs(value - Math.max(...leqs)), `${site} ${new Date(time).toISOString()}`).toBeLessThan(1e-9);
+        const mean = points.reduce((a, p) => a + (p.values.noise as number), 0) / points.length;
+        expect(value).toBeGreaterThanOrEqual(mean);
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(2);
   });
 
   it('finds what the situations in the data call for', async () => {

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, bangkokDayStart, hourStart, type TelemetryPoint } from '@mueang/core';
+import { DAY_MS, HOUR_MS, bangkokDayStart, getParameter, hourStart, type RollupRow, type TelemetryPoint } from '@mueang/core';
 import { backfill, buildFleet, DEMO_FLEET_SPEC, provisionFleet, runFleet, type Fleet } from '@mueang/sim';
 import { requireComponents } from '@mueang/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,24 +13,34 @@ interface Stat {
   min: number;
   max: number;
   count: number;
+  /** sound levels only */
+  leq?: number;
 }
 
-/** hourly or Bangkok-daily mean/min/max/count recomputed from what the simulator sent */
+/** hourly or Bangkok-daily mean/min/max/count (and Leq of sound levels) recomputed from what the simulator sent */
 function recompute(points: TelemetryPoint[], bucket: (ts: number) => number): Map<string, Stat> {
-  const acc = new Map<string, number[]>();
+  const acc = new Map<string, { values: number[]; level: boolean }>();
   for (const p of points) {
     for (const [param, v] of Object.entries(p.values)) {
       const key = `${p.device}|${param}|${bucket(p.ts)}`;
-      let list = acc.get(key);
-      if (!list) acc.set(key, (list = []));
-      list.push(v);
+      let entry = acc.get(key);
+      if (!entry) acc.set(key, (entry = { values: [], level: getParameter(p.domain, param)?.energyAveraged === true }));
+      entry.values.push(v);
     }
   }
   const out = new Map<string, Stat>();
-  for (const [key, values] of acc) {
-    out.set(key, { mean: values.reduce((a, b) => a + b, 0) / values.length, min: Math.min(...values), max: Math.max(...values), count: values.length });
+  for (const [key, { values, level }] of acc) {
+    const stat: Stat = { mean: values.reduce((a, b) => a + b, 0) / values.length, min: Math.min(...values), max: Math.max(...values), count: values.length };
+    if (level) stat.leq = 10 * Math.log10(values.reduce((a, v) => a + 10 ** (v / 10), 0) / values.length);
+    out.set(key, stat);
   }
   return out;
+}
+
+/** the Leq where the parameter has one (influxd's POW and LOG10 differ from JavaScript's in the last digits), none elsewhere */
+function expectSameLeq(row: RollupRow, want: Stat) {
+  if (want.leq === undefined) expect(row.leq, `${row.device} ${row.param}`).toBeUndefined();
+  else expect(Math.abs((row.leq as number) - want.leq), `${row.device} ${row.param}`).toBeLessThanOrEqual(1e-9);
 }
 
 /** means summed in a different order differ in the last bits only */
@@ -125,7 +135,9 @@ describe.each<Backend>(['duckdb', 'influxdb'])('pipeline end to end on %s', (bac
       expect(row.min).toBe(want!.min);
       expect(row.max).toBe(want!.max);
       expectSameMean(row.mean, want!.mean);
+      expectSameLeq(row, want!);
     }
+    expect(hourly.filter((r) => r.param === 'noise' && r.leq !== undefined).length).toBeGreaterThan(0);
 
     const daily = await pipeline.telemetry.queryRollups({ period: '1d', from: bangkokDayStart(from), to: bangkokDayStart(to) + DAY_MS });
     const expectedDaily = recompute(sent, bangkokDayStart);
@@ -135,6 +147,7 @@ describe.each<Backend>(['duckdb', 'influxdb'])('pipeline end to end on %s', (bac
       expect(row.count).toBe(want.count);
       expectSameMean(row.mean, want.mean);
       expect(row.max).toBe(want.max);
+      expectSameLeq(row, want);
     }
   });
 });

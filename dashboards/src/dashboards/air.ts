@@ -1,11 +1,11 @@
-/** Air quality: each AQI pollutant on its standard's averaging window per station, against the standard line. */
-import { AQI_POLLUTANTS, getParameter, MIN_COMPLETENESS, type AqiPollutant } from '@mueang/core';
+/** Air quality: each AQI pollutant on its standard's averaging window per station, and noise as Leq 24 h, against the standard lines. */
+import { AQI_POLLUTANTS, getParameter, MIN_COMPLETENESS, NOISE_STANDARD_ID, type AqiPollutant } from '@mueang/core';
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { influx, locationFilter, timeseries, withStandardLines } from '../panels.ts';
-import { meanPerInterval, rollingMeanPerHour } from '../queries.ts';
+import { meanPerInterval, noiseLeqPerDay, rollingMeanPerHour } from '../queries.ts';
 import { readingMeasurement } from '../schema.ts';
 import { grafanaUnit } from '../units.ts';
-import { aqiStandard, describeStandard, limitThresholds } from '../standards.ts';
+import { aqiStandard, describeStandard, limitThresholds, standardInForce } from '../standards.ts';
 import { baseDashboard, type BuildContext } from './common.ts';
 import { stationAqiTable } from './overview.ts';
 
@@ -26,6 +26,19 @@ export function pollutantPanel(ctx: BuildContext, pollutant: AqiPollutant) {
   ).unit(grafanaUnit(standard.unit));
 }
 
+/** Noise as the standard judges it: Leq 24 h per Bangkok day and station (daily rollups), against the standard line. */
+export function noisePanel(ctx: BuildContext) {
+  const standard = standardInForce(NOISE_STANDARD_ID, ctx.at);
+  return withStandardLines(
+    timeseries(
+      'Noise: Leq 24 h per station',
+      `Energy mean of each day's sound levels (Asia/Bangkok days, from the daily rollups; the loudest station of a site). Dashed line: ${describeStandard(standard)}`,
+      [influx(noiseLeqPerDay(locationFilter(), 'site', ctx.rollupRetentionPolicy), { alias: '$tag_site' })],
+    ),
+    limitThresholds(standard.limit),
+  ).unit(grafanaUnit(standard.unit));
+}
+
 export function airDashboard(ctx: BuildContext): DashboardBuilder {
   const dashboard = baseDashboard({
     uid: 'mueang-air',
@@ -36,6 +49,7 @@ export function airDashboard(ctx: BuildContext): DashboardBuilder {
     measurement: readingMeasurement('air'),
   }).withPanel(stationAqiTable(ctx).span(24).height(8));
   for (const pollutant of AQI_POLLUTANTS) dashboard.withPanel(pollutantPanel(ctx, pollutant));
+  dashboard.withPanel(noisePanel(ctx));
   return dashboard.withPanel(
     timeseries('PM2.5 readings', 'Mean of the PM2.5 readings per station and Grafana interval (not averaged as the standard is).', [
       influx(meanPerInterval('air', 'pm25', locationFilter(), 'site'), { alias: '$tag_site' }),

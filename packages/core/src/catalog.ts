@@ -25,6 +25,11 @@ export interface ParameterSpec {
   decimals: number;
   /** monotonic counter (energy import): rates come from differences, not from the values themselves */
   counter?: boolean;
+  /**
+   * a sound level in decibels: averages are energy means (Leq = 10·log10(mean(10^(L/10)))), not arithmetic ones, so
+   * rollups of it carry `leq` beside the arithmetic mean
+   */
+  energyAveraged?: boolean;
   description?: string;
 }
 
@@ -128,6 +133,7 @@ export const CATALOG: readonly ParameterSpec[] = Object.freeze([
     kind: 'number',
     acceptedUnits: ['dBA'],
     decimals: 1,
+    energyAveraged: true,
     description: 'A-weighted sound level; Thai general standard Leq 24 h ≤ 70 dBA.',
   },
   // ---- water (FIWARE WaterQualityObserved, extended with BOD and level) ----

@@ -5,6 +5,7 @@ export * from './time.ts';
 export * from './standards/index.ts';
 export * from './catalog.ts';
 export * from './units.ts';
+export * from './leq.ts';
 export * from './payload.ts';
 export * from './validate.ts';
 export * from './rules/index.ts';

@@ -18,7 +18,8 @@ export interface TelemetryPoint {
   values: Record<string, number>;
 }
 
-export type AggregateFn = 'mean' | 'min' | 'max' | 'count' | 'sum';
+/** `leq`: the energy mean of sound levels in dB, 10·log10(mean(10^(v/10))) (see ParameterSpec.energyAveraged) */
+export type AggregateFn = 'mean' | 'min' | 'max' | 'count' | 'sum' | 'leq';
 
 /** Hourly or daily statistics of one parameter of one device (computed by the platform, not the database). */
 export interface RollupRow {
@@ -35,6 +36,8 @@ export interface RollupRow {
   max: number;
   count: number;
   sum: number;
+  /** the energy mean (Leq, dB) of the readings, for energy-averaged parameters (noise); absent for others and in rollups written before it existed */
+  leq?: number;
 }
 
 /** A message or part of one that failed validation: kept with its reason, never silently dropped. */

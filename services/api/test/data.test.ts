@@ -2,7 +2,7 @@ import { HOUR_MS, MINUTE_MS, DAY_MS } from '@mueang/core';
 import { openStateStore, openTelemetryStore, type StateStore, type TelemetryStore } from '@mueang/storage';
 import { requireComponents, startInfluxd, type InfluxdHandle } from '@mueang/testkit';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createFixture, DEAD_LETTER_MARKER, NOW, type Fixture } from './fixtures.ts';
 
 const influxOk = await requireComponents('API data routes on InfluxDB', 'influxd');
@@ -104,6 +104,43 @@ for (const backend of backends) {
         { start: '2025-03-08T17:00:00.000Z', device: 'cnx-aq1', values: { pm25: 779 } },
         { start: '2025-03-09T17:00:00.000Z', device: 'cnx-aq1', values: { pm25: 721 } },
       ]);
+    });
+
+    it('gives the Leq of noise (energy mean) from raw points and from rollups, and refuses it for other parameters', async () => {
+      // two hours of one-minute levels, ten days before the fixture's readings: 50 dBA with a 90 dBA minute every ten
+      const start = NOW - 10 * DAY_MS;
+      const levels = Array.from({ length: 120 }, (_, k) => (k % 10 === 0 ? 90 : 50));
+      const leq = 10 * Math.log10(levels.reduce((a, l) => a + 10 ** (l / 10), 0) / levels.length);
+      await f.telemetry.writePoints(levels.map((noise, k) => ({ ts: start + k * MINUTE_MS, city: 'cnx', site: 'cnx-s1', device: 'cnx-aq1', domain: 'air', values: { noise } })));
+      // the other tests see the fixture's readings only (all within the last 72 h)
+      onTestFinished(() => f.telemetry.deleteBefore({ pointsBefore: NOW - 5 * DAY_MS }));
+      const raw = (await get(`/v1/cities/cnx/readings/aggregate?domain=air&params=noise&window=1h&fn=leq&from=${start}&to=${start + 2 * HOUR_MS}`)).json();
+      expect(raw.source).toBe('raw');
+      expect(raw.rows).toHaveLength(2);
+      for (const row of raw.rows) expect(row.values.noise).toBeCloseTo(leq, 6);
+      // 80.0 dBA, where the arithmetic mean says 54
+      expect(leq).toBeCloseTo(80.0, 2);
+      // hourly rollups with their Leq over three days: the API combines them by energy, weighted by count
+      const hour = (h: number, count: number, level: number) => ({
+        period: '1h' as const, start: start + h * HOUR_MS, city: 'cnx', site: 'cnx-s1', device: 'cnx-aq1', domain: 'air' as const, param: 'noise',
+        mean: level, min: level, max: level, count, sum: level * count, leq: level,
+      });
+      await f.telemetry.writeRollups([hour(0, 60, 80), hour(1, 30, 60), hour(40, 60, 70)]);
+      const rolled = (await get(`/v1/cities/cnx/readings/aggregate?domain=air&params=noise&window=1h&fn=leq&groupBy=none&from=${start}&to=${start + 3 * DAY_MS}`)).json();
+      expect(rolled.source).toBe('rollup-1h');
+      expect(rolled.rows.map((r: { values: { noise: number } }) => Math.round(r.values.noise * 1e9) / 1e9)).toEqual([80, 60, 70]);
+      // without params: the domain's sound levels
+      const implicit = (await get(`/v1/cities/cnx/readings/aggregate?domain=air&window=1h&fn=leq&groupBy=none&from=${start}&to=${start + 2 * HOUR_MS}`)).json();
+      expect(implicit.rows.map((r: { values: object }) => Object.keys(r.values))).toEqual([['noise'], ['noise']]);
+      const none = await f.call({ method: 'GET', url: `/v1/cities/cnx/readings/aggregate?domain=water&window=1h&fn=leq&from=${start}&to=${start + HOUR_MS}`, as: 'viewerCnx' });
+      expect(none.statusCode).toBe(400);
+      expect(none.json().detail).toMatch(/domain water has none/);
+      for (const params of ['pm25', 'noise,pm10']) {
+        const res = await f.call({ method: 'GET', url: `/v1/cities/cnx/readings/aggregate?domain=air&params=${params}&window=1h&fn=leq&from=${start}&to=${start + HOUR_MS}`, as: 'viewerCnx' });
+        expect(res.statusCode).toBe(400);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(res.json().detail).toMatch(/fn=leq is the energy mean of sound levels in dB; air\.pm(25|10) is not one/);
+      }
     });
 
     it('returns the latest values per device of the city only', async () => {

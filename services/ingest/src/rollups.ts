@@ -2,6 +2,7 @@ import {
   DAY_MS,
   HOUR_MS,
   bangkokDayStart,
+  combineLeq,
   hourStart,
   parametersOf,
   type AggregateFn,
@@ -15,7 +16,8 @@ import fs from 'node:fs';
 const STATS: readonly AggregateFn[] = ['count', 'sum', 'min', 'max'];
 
 /**
- * Hourly and daily rollups (mean/min/max/count/sum per device and parameter), computed by the
+ * Hourly and daily rollups (mean/min/max/count/sum per device and parameter, and the Leq of sound
+ * levels), computed by the
  * platform from the stored raw points so they work on every backend. Written points mark their
  * hour dirty; `run()` recomputes dirty hours from the store (so late and replayed data are
  * counted exactly once) and then the Asia/Bangkok days containing them from the hourly rows.
@@ -146,9 +148,14 @@ export class RollupScheduler {
 
   private async hourlyRollups(domain: Domain, from: number, to: number): Promise<RollupRow[]> {
     const params = parametersOf(domain).map((p) => p.name);
+    const levels = parametersOf(domain)
+      .filter((p) => p.energyAveraged)
+      .map((p) => p.name);
     const byKey = new Map<string, RollupRow>();
-    for (const fn of STATS) {
-      const rows = await this.store.aggregate({ domain, params, from, to, windowMs: HOUR_MS, fn, groupBy: ['city', 'site', 'device'] });
+    const queries: Array<[AggregateFn, string[]]> = STATS.map((fn) => [fn, params]);
+    if (levels.length > 0) queries.push(['leq', levels]);
+    for (const [fn, fnParams] of queries) {
+      const rows = await this.store.aggregate({ domain, params: fnParams, from, to, windowMs: HOUR_MS, fn, groupBy: ['city', 'site', 'device'] });
       for (const row of rows) {
         for (const [param, value] of Object.entries(row.values)) {
           const key = `${row.start}|${row.tags.device}|${param}`;
@@ -174,13 +181,14 @@ export class RollupScheduler {
         }
       }
     }
-    // The five queries are not one snapshot: points written between them can give a row a count
+    // The queries are not one snapshot: points written between them can give a row a count
     // without a sum (measured: a NaN mean in the demo). Such a row is left out; the write that caused
     // it marked the hour dirty again, so the next run computes it whole. The mean is sum / count so
     // the two always agree.
     const rows: RollupRow[] = [];
     for (const r of byKey.values()) {
       if (!(r.count > 0) || !Number.isFinite(r.sum) || !Number.isFinite(r.min) || !Number.isFinite(r.max)) continue;
+      if (levels.includes(r.param) && !Number.isFinite(r.leq)) continue;
       r.mean = r.sum / r.count;
       rows.push(r);
     }
@@ -189,22 +197,34 @@ export class RollupScheduler {
 
   private async dailyRollups(domain: Domain, from: number, to: number): Promise<RollupRow[]> {
     const hourly = await this.store.queryRollups({ period: '1h', domain, from, to });
-    const byKey = new Map<string, RollupRow>();
+    const byKey = new Map<string, { day: RollupRow; hours: RollupRow[] }>();
     for (const h of hourly) {
       const start = bangkokDayStart(h.start);
       const key = `${start}|${h.device}|${h.param}`;
-      const day = byKey.get(key);
-      if (!day) {
-        byKey.set(key, { ...h, period: '1d', start });
+      const entry = byKey.get(key);
+      if (!entry) {
+        byKey.set(key, { day: { ...h, period: '1d', start }, hours: [h] });
       } else {
+        const day = entry.day;
         day.min = Math.min(day.min, h.min);
         day.max = Math.max(day.max, h.max);
         day.count += h.count;
         day.sum += h.sum;
+        entry.hours.push(h);
       }
     }
-    for (const day of byKey.values()) day.mean = day.sum / day.count;
-    return [...byKey.values()];
+    const days: RollupRow[] = [];
+    for (const { day, hours } of byKey.values()) {
+      day.mean = day.sum / day.count;
+      delete day.leq;
+      if (hours.some((h) => h.leq !== undefined)) {
+        // NaN when an hour lacks its Leq (rolled up before the statistic existed): the day then has none rather than a wrong one
+        const leq = combineLeq(hours);
+        if (Number.isFinite(leq)) day.leq = leq;
+      }
+      days.push(day);
+    }
+    return days;
   }
 }
 

@@ -73,6 +73,41 @@ describe('RollupScheduler', () => {
     expect(pick(daily, 'aq-2', 'pm25', day2)).toEqual(expected(b1));
   });
 
+  it('keeps the Leq of noise per hour and per day (energy mean of the readings), and none for a day with an hour rolled up without it', async () => {
+    const leqOf = (levels: number[]) => 10 * Math.log10(levels.reduce((a, l) => a + 10 ** (l / 10), 0) / levels.length);
+    const noise = (hour: number, levels: number[]): TelemetryPoint[] =>
+      levels.map((level, i) => ({ ts: H0 + hour * HOUR_MS + i * 60_000, city: 'cnx', site: 'site-n', device: 'noise-1', domain: 'air', values: { noise: level } }));
+    const h1 = [50, 52, 95];
+    const h2 = [40, 41];
+    const points = [...noise(1, h1), ...noise(2, h2)];
+    await store.writePoints(points);
+    const scheduler = new RollupScheduler(store);
+    scheduler.markDirty(points);
+    await scheduler.run();
+    const hourly = await store.queryRollups({ period: '1h', from: H0, to: H0 + 3 * HOUR_MS, device: 'noise-1' });
+    expect(hourly.map((r) => r.leq)).toEqual([expect.closeTo(leqOf(h1), 9), expect.closeTo(leqOf(h2), 9)]);
+    const day = bangkokDayStart(H0 + HOUR_MS);
+    const [daily] = await store.queryRollups({ period: '1d', from: day, to: day + 1, device: 'noise-1' });
+    // one loud minute of five: 88.0 dBA, where the arithmetic mean says 55.6
+    expect(daily?.leq).toBeCloseTo(leqOf([...h1, ...h2]), 9);
+    expect(daily?.leq).toBeCloseTo(88.0, 1);
+    // pm25 has no Leq
+    await load(scheduler);
+    await scheduler.run();
+    expect((await store.queryRollups({ period: '1d', from: day, to: day + 1, device: 'aq-1' }))[0]).not.toHaveProperty('leq');
+
+    // an hour of the day as written before the statistic existed: the day gets no Leq rather than a wrong one
+    const { leq: _leq, ...old } = hourly[1]!;
+    await store.writeRollups([old]);
+    const late = noise(1, [51]).map((p) => ({ ...p, ts: p.ts + 30 * 60_000 }));
+    await store.writePoints(late);
+    scheduler.markDirty(late);
+    await scheduler.run();
+    const [again] = await store.queryRollups({ period: '1d', from: day, to: day + 1, device: 'noise-1' });
+    expect(again?.count).toBe(6);
+    expect(again).not.toHaveProperty('leq');
+  });
+
   it('recomputes an hour when late or replayed data arrives, counting each reading once', async () => {
     const scheduler = new RollupScheduler(store);
     await load(scheduler);

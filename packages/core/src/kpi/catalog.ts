@@ -135,8 +135,8 @@ export const DEFAULT_KPI_DEFINITIONS: readonly KpiDefinition[] = [
     target: 90,
     weight: 10,
     method: T(
-      'For each station reporting noise and each day with valid data: the day is within standard when Leq 24 h does not exceed the standard. Leq lies between the arithmetic mean and the maximum of the readings: a day mean above the limit fails, a day maximum at or below it passes; otherwise Leq is computed as the energy mean of the hourly mean levels (at least 18 hours).',
-      'แต่ละสถานีที่วัดเสียงและแต่ละวันที่มีข้อมูลเพียงพอ: วันนั้นผ่านเมื่อค่าระดับเสียงเฉลี่ย 24 ชั่วโมง (Leq) ไม่เกินมาตรฐาน คำนวณจากค่าเฉลี่ยรายชั่วโมงเมื่อค่าสรุปรายวันตัดสินไม่ได้',
+      "For each station reporting noise and each day with valid data: the day is within standard when Leq 24 h does not exceed the standard. Leq 24 h is the energy mean of the day's readings, 10·log10(mean(10^(L/10))), kept in the daily rollup. For days rolled up before the platform kept it: Leq lies between the arithmetic mean and the maximum of the readings, so a day mean above the limit fails and a day maximum at or below it passes; otherwise Leq is the energy mean of the hourly mean levels (at least 18 hours).",
+      'แต่ละสถานีที่วัดเสียงและแต่ละวันที่มีข้อมูลเพียงพอ: วันนั้นผ่านเมื่อค่าระดับเสียงเฉลี่ย 24 ชั่วโมง (Leq) ไม่เกินมาตรฐาน Leq คือค่าเฉลี่ยเชิงพลังงานของค่าที่วัดได้ทั้งวัน 10·log10(ค่าเฉลี่ยของ 10^(L/10)) สำหรับวันที่สรุปข้อมูลก่อนแพลตฟอร์มเก็บค่านี้ คำนวณจากค่าเฉลี่ยรายชั่วโมงเมื่อค่าสรุปรายวันตัดสินไม่ได้',
     ),
     standardIds: ['th-noise-leq-24h'],
     enabled: true,

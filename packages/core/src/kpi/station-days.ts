@@ -1,14 +1,16 @@
 /**
  * Station-day values from daily rollups, with hourly rollups only where the daily statistics cannot decide.
  *
- * A 1-hour or 8-hour mean never exceeds the highest reading it averages, and Leq lies between the arithmetic mean and
- * the highest reading: so the daily rollup (mean, min, max) decides most days exactly, and only the remaining
- * device-days need hourly rollups (reading months of hourly rows for every station is what makes an assessment slow).
+ * A 1-hour or 8-hour mean never exceeds the highest reading it averages: so the daily rollup (mean, min, max) decides
+ * most gas days exactly, and only the remaining device-days need hourly rollups (reading months of hourly rows for
+ * every station is what makes an assessment slow). Noise days are decided by the daily rollup's Leq; rollups written
+ * before it existed fall back to bounds (Leq lies between the arithmetic mean and the highest reading) and hours.
  */
 import { AQI_POLLUTANTS, type AqiPollutant } from '../standards/data/aqi-tables.ts';
 import { aqiTableFor } from '../standards/registry.ts';
 import { roundHalfUp } from '../standards/rounding.ts';
 import type { Standard } from '../standards/types.ts';
+import { energyLevel, levelEnergy } from '../leq.ts';
 import { DAY_MS, HOUR_MS } from '../time.ts';
 import type { Domain } from '../types.ts';
 import { requiredCount, type AssessmentContext, type PeriodDay } from './context.ts';
@@ -107,8 +109,8 @@ function highestWindowMean(ctx: AssessmentContext, device: AssessmentDevice, par
 
 export type NoiseDay =
   | { state: 'missing' }
-  | { state: 'within'; standard: Standard; leq: number | null; decidedBy: 'day-max' | 'upper-bound' | 'hours' }
-  | { state: 'exceeds'; standard: Standard; leq: number | null; decidedBy: 'day-mean' | 'hours' }
+  | { state: 'within'; standard: Standard; leq: number | null; decidedBy: 'day-leq' | 'day-max' | 'upper-bound' | 'hours' }
+  | { state: 'exceeds'; standard: Standard; leq: number | null; decidedBy: 'day-leq' | 'day-mean' | 'hours' }
   | { state: 'needs-hours'; from: number; to: number }
   | { state: 'hours-insufficient'; standard: Standard };
 
@@ -126,7 +128,11 @@ export function noiseDay(ctx: AssessmentContext, device: AssessmentDevice, day: 
   const row = ctx.validDay(device, 'noise', day.start);
   if (!row) return { state: 'missing' };
   const standard = standardOn(NOISE_STANDARD_ID, day.date);
-  // Leq >= arithmetic mean, and rounding keeps the order
+  if (row.leq !== undefined && Number.isFinite(row.leq)) {
+    const leq = roundHalfUp(row.leq, 2);
+    return withinLimit(row.leq, standard) ? { state: 'within', standard, leq, decidedBy: 'day-leq' } : { state: 'exceeds', standard, leq, decidedBy: 'day-leq' };
+  }
+  // rollups without Leq: Leq >= arithmetic mean, and rounding keeps the order
   if (!withinLimit(row.mean, standard)) return { state: 'exceeds', standard, leq: null, decidedBy: 'day-mean' };
   if (withinLimit(row.max, standard)) return { state: 'within', standard, leq: null, decidedBy: 'day-max' };
   if (withinLimit(leqUpperBound(row.min, row.mean, row.max), standard)) return { state: 'within', standard, leq: null, decidedBy: 'upper-bound' };
@@ -137,12 +143,12 @@ export function noiseDay(ctx: AssessmentContext, device: AssessmentDevice, day: 
   for (let i = 0; i < 24; i += 1) {
     const hour = rows?.get(day.start + i * HOUR_MS);
     if (ctx.hourIsValid(device.domain, hour)) {
-      energy += 10 ** (hour.mean / 10);
+      energy += levelEnergy(hour.leq ?? hour.mean);
       n += 1;
     }
   }
   if (n < requiredCount(24)) return { state: 'hours-insufficient', standard };
-  const leq = 10 * Math.log10(energy / n);
+  const leq = energyLevel(energy / n);
   return withinLimit(leq, standard)
     ? { state: 'within', standard, leq: roundHalfUp(leq, 2), decidedBy: 'hours' }
     : { state: 'exceeds', standard, leq: roundHalfUp(leq, 2), decidedBy: 'hours' };

@@ -3,6 +3,7 @@
  * Completeness = share of the window's expected sample slots (window length / expected interval) that hold at least
  * one valid sample; below MIN_COMPLETENESS the result is 'insufficient-data' (project choice "completeness").
  */
+import { energyLevel, levelEnergy } from '../leq.ts';
 import { bangkokCalendarPeriod } from './dates.ts';
 import { MIN_COMPLETENESS } from './project-choices.ts';
 import type { CalendarUnit, StandardsError } from './types.ts';
@@ -163,7 +164,7 @@ function statisticOf(statistic: WindowStatistic, inside: WindowSample[], slots: 
       return mean([...slots.values()].map((slotSamples) => mean(slotSamples.map((s) => s.value))));
     case 'leq':
       // energy mean per slot, then over slots: equal-length intervals covering the window (reference §5)
-      return 10 * Math.log10(mean([...slots.values()].map((slotSamples) => mean(slotSamples.map((s) => 10 ** (s.value / 10))))));
+      return energyLevel(mean([...slots.values()].map((slotSamples) => mean(slotSamples.map((s) => levelEnergy(s.value))))));
     case 'max':
       return inside.reduce((m, s) => Math.max(m, s.value), -Infinity);
     case 'percentile':
@@ -197,7 +198,7 @@ export function linearPercentile(values: readonly number[], p: number): number |
 /** Equivalent continuous level: 10·log10(mean(10^(L/10))); undefined for no values. */
 export function leqOfLevels(levels: readonly number[]): number | undefined {
   if (levels.length === 0) return undefined;
-  return 10 * Math.log10(mean(levels.map((l) => 10 ** (l / 10))));
+  return energyLevel(mean(levels.map(levelEnergy)));
 }
 
 /** mean over (endMs - periodMs, endMs], e.g. the rolling 1 h, 8 h or 24 h mean ending at t */

@@ -63,6 +63,24 @@ describe('noise from daily rollups, hourly only when needed', () => {
     expect(k.details).toMatchObject({ stationDaysValid: 4, stationDaysWithin: 2, decidedBy: { 'day-max': 1, 'day-mean': 1, 'upper-bound': 1, hours: 1 } });
   });
 
+  it("judges a day by its rollup's Leq when it has one: no hourly rollups, the exact value in the details", () => {
+    const leqOf = (values: number[]) => 10 * Math.log10(values.reduce((a, v) => a + 10 ** (v / 10), 0) / values.length);
+    const withLeq = (r: RollupRow, values: number[]): RollupRow => ({ ...r, leq: leqOf(values) });
+    // 12 h at 75 and 12 h at 55: Leq 72.0 exceeds; 4 h at 76, 10 h at 62 and 10 h at 40: Leq 68.6 is within although
+    // the maximum and the mean-based bound (72.2) cannot tell; the same day without its Leq still needs its hours
+    const loud = levels(75, 12, 55);
+    const fine = [...Array(4).fill(76), ...Array(10).fill(62), ...Array(10).fill(40)];
+    const daily = [withLeq(row('1d', DAY, 'loud', 'noise', loud), loud), withLeq(row('1d', DAY, 'fine', 'noise', fine), fine), row('1d', DAY, 'old', 'noise', fine)];
+    expect(hourlyNeeds(input(daily), HOURLY)).toEqual([{ device: 'old', domain: 'air', params: ['noise'], from: DAY, to: DAY + 24 * HOUR_MS }]);
+    const hourly = fine.map((v, h) => row('1h', DAY + h * HOUR_MS, 'old', 'noise', [v]));
+    const assessment = assessCity(input(daily, hourly), HOURLY);
+    const k = assessment.kpis.find((v) => v.id === 'noise.days-within-standard')!;
+    expect(k.details).toMatchObject({ stationDaysValid: 3, stationDaysWithin: 2, decidedBy: { 'day-leq': 2, hours: 1 } });
+    expect(leqOf(loud)).toBeCloseTo(72.03, 2);
+    expect(leqOf(fine)).toBeCloseTo(68.6, 1);
+    expect(leqUpperBound(40, daily[2]!.mean, 76)).toBeGreaterThan(70);
+  });
+
   it('leaves an undecidable day out when its hourly rollups are missing', () => {
     const daily = [row('1d', DAY, 'mixed', 'noise', levels(75, 12, 55))];
     const k = assessCity(input(daily, []), HOURLY).kpis.find((v) => v.id === 'noise.days-within-standard')!;

@@ -33,7 +33,14 @@ export interface DuckDBStoreOptions {
   path: string;
 }
 
-const AGGREGATE_SQL = { mean: 'avg(value)', min: 'min(value)', max: 'max(value)', count: 'CAST(count(value) AS DOUBLE)', sum: 'sum(value)' } as const;
+const AGGREGATE_SQL = {
+  mean: 'avg(value)',
+  min: 'min(value)',
+  max: 'max(value)',
+  count: 'CAST(count(value) AS DOUBLE)',
+  sum: 'sum(value)',
+  leq: '10 * log10(avg(pow(10, value / 10)))',
+} as const;
 const POINT_TAGS = ['city', 'site', 'device'] as const;
 
 function num(value: unknown): number {
@@ -296,6 +303,8 @@ export class DuckDBTelemetryStore implements TelemetryStore {
           a.appendDouble(r.max);
           a.appendBigInt(BigInt(r.count));
           a.appendDouble(r.sum);
+          if (r.leq === undefined) a.appendNull();
+          else a.appendDouble(r.leq);
           a.endRow();
         });
       });

@@ -25,13 +25,13 @@ export async function readRollupGroups(c: DuckDBConnection, period: '1h' | '1d',
   const keys = [source.queryIndex, ...GROUP_KEYS].join(', ');
   const groupSql = `SELECT ${keys}, count(*) FROM ${source.from} WHERE ${source.where} GROUP BY ${keys} ORDER BY ${keys}`;
   const numberSql =
-    `SELECT CAST(r.start AS DOUBLE), r.mean, r.min, r.max, CAST(r.count AS DOUBLE), r.sum FROM ${source.from} ` +
+    `SELECT CAST(r.start AS DOUBLE), r.mean, r.min, r.max, CAST(r.count AS DOUBLE), r.sum, r.leq FROM ${source.from} ` +
     `WHERE ${source.where} ORDER BY ${keys}, r.start`;
   // getColumnsJS has no columns at all for an empty result
   const groups = columns((await c.runAndReadAll(groupSql, source.values)).getColumnsJS(), 7);
-  const numbers = columns((await c.runAndReadAll(numberSql, source.values)).getColumnsJS(), 6) as number[][];
+  const numbers = columns((await c.runAndReadAll(numberSql, source.values)).getColumnsJS(), 7) as Array<Array<number | null>>;
   const [index, domain, device, param, city, site, count] = groups as [unknown[], string[], string[], string[], string[], string[], unknown[]];
-  const [start, mean, min, max, rowCount, sum] = numbers as [number[], number[], number[], number[], number[], number[]];
+  const [start, mean, min, max, rowCount, sum, leq] = numbers as [number[], number[], number[], number[], number[], number[], Array<number | null>];
 
   const out: RollupRow[][] = Array.from({ length: queries }, () => []);
   const spans: GroupSpan[][] = Array.from({ length: queries }, () => []);
@@ -51,7 +51,8 @@ export async function readRollupGroups(c: DuckDBConnection, period: '1h' | '1d',
     const sit = site[g] as string;
     (spans[q] as GroupSpan[]).push({ from: target.length, to: target.length + n });
     for (const end = row + n; row < end; row += 1) {
-      target.push({
+      const level = leq[row];
+      const rollup: RollupRow = {
         period,
         start: start[row] as number,
         city: cit,
@@ -64,7 +65,9 @@ export async function readRollupGroups(c: DuckDBConnection, period: '1h' | '1d',
         max: max[row] as number,
         count: rowCount[row] as number,
         sum: sum[row] as number,
-      });
+      };
+      if (typeof level === 'number') rollup.leq = level;
+      target.push(rollup);
     }
   }
   return out.map((rows, q) => sortLikeEveryAdapter(rows, spans[q] as GroupSpan[]));

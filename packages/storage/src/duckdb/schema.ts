@@ -14,7 +14,9 @@ export const CREATE_TABLES = [
   `CREATE TABLE IF NOT EXISTS telemetry_rollups (
     period VARCHAR NOT NULL, start BIGINT NOT NULL, device VARCHAR NOT NULL, param VARCHAR NOT NULL,
     domain VARCHAR NOT NULL, city VARCHAR NOT NULL, site VARCHAR NOT NULL,
-    mean DOUBLE NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL, count BIGINT NOT NULL, sum DOUBLE NOT NULL)`,
+    mean DOUBLE NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL, count BIGINT NOT NULL, sum DOUBLE NOT NULL, leq DOUBLE)`,
+  // the energy mean of sound levels; added without a schema version change (NULL in rows written before it)
+  `ALTER TABLE telemetry_rollups ADD COLUMN IF NOT EXISTS leq DOUBLE`,
   `CREATE TABLE IF NOT EXISTS telemetry_dead_letters (
     seq BIGINT NOT NULL, received_at BIGINT NOT NULL, topic VARCHAR NOT NULL, reason VARCHAR NOT NULL,
     message VARCHAR NOT NULL, payload VARCHAR NOT NULL, city VARCHAR, domain VARCHAR, device VARCHAR, param VARCHAR)`,
@@ -29,7 +31,7 @@ export const CREATE_TABLES = [
   `CREATE OR REPLACE TEMP TABLE staging_rollups (
     seq INTEGER NOT NULL, period VARCHAR NOT NULL, start BIGINT NOT NULL, device VARCHAR NOT NULL, param VARCHAR NOT NULL,
     domain VARCHAR NOT NULL, city VARCHAR NOT NULL, site VARCHAR NOT NULL,
-    mean DOUBLE NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL, count BIGINT NOT NULL, sum DOUBLE NOT NULL)`,
+    mean DOUBLE NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL, count BIGINT NOT NULL, sum DOUBLE NOT NULL, leq DOUBLE)`,
 ];
 
 /** Which columns make a row's identity, and where its time lives (for zone-map pruning of the delete). */
@@ -53,7 +55,7 @@ export const ROLLUP_MERGE: MergeSpec = {
   table: 'telemetry_rollups',
   staging: 'staging_rollups',
   key: ['period', 'start', 'device', 'param'],
-  columns: ['period', 'start', 'device', 'param', 'domain', 'city', 'site', 'mean', 'min', 'max', 'count', 'sum'],
+  columns: ['period', 'start', 'device', 'param', 'domain', 'city', 'site', 'mean', 'min', 'max', 'count', 'sum', 'leq'],
   timeColumn: 'start',
 };
 

@@ -204,11 +204,22 @@ export class InfluxTelemetryStore implements TelemetryStore {
     checkAggregateQuery(q);
     const params = [...new Set(q.params)].filter((p) => !RESERVED_PARAMS.has(p));
     if (params.length === 0) return [];
-    const select = params.map((p) => `${q.fn}(${quoteIdent(p)}) AS ${quoteIdent(p)}`).join(', ');
     const groupTags = [...new Set(q.groupBy)];
     const groupBy = [`time(${durationLiteral(q.windowMs)})`, ...groupTags.map(quoteIdent)].join(', ');
+    const conditions = where([timeRange(q.from, q.to), ...tagFilterConditions(q)]);
+    let statement: string;
     // GROUP BY time() windows are aligned to epoch multiples of the window (no offset); fill(none) drops empty windows
-    const statement = `SELECT ${select} FROM ${this.measurement(q.domain)}${where([timeRange(q.from, q.to), ...tagFilterConditions(q)])} GROUP BY ${groupBy} fill(none)`;
+    if (q.fn === 'leq') {
+      // The energy mean: each reading's energy in a subquery, their mean's level outside. The tag filters go inside
+      // only (outside, influxd answers nothing); the tags still group outside. Float literals: with POW(10, ...) influxd
+      // passes the subquery's values on as integers (15.5 dBA's 35.48 became 35).
+      const select = params.map((p) => `10.0 * LOG10(MEAN(${quoteIdent(p)})) AS ${quoteIdent(p)}`).join(', ');
+      const energies = params.map((p) => `POW(10.0, ${quoteIdent(p)} / 10.0) AS ${quoteIdent(p)}`).join(', ');
+      statement = `SELECT ${select} FROM (SELECT ${energies} FROM ${this.measurement(q.domain)}${conditions})${where([timeRange(q.from, q.to)])} GROUP BY ${groupBy} fill(none)`;
+    } else {
+      const select = params.map((p) => `${q.fn}(${quoteIdent(p)}) AS ${quoteIdent(p)}`).join(', ');
+      statement = `SELECT ${select} FROM ${this.measurement(q.domain)}${conditions} GROUP BY ${groupBy} fill(none)`;
+    }
     const [result] = await this.http.query([statement]);
     const rows: AggregateRow[] = [];
     for (const series of result?.series ?? []) {
@@ -292,7 +303,9 @@ export class InfluxTelemetryStore implements TelemetryStore {
       formatLine(
         ROLLUP_MEASUREMENT[r.period],
         { city: r.city, site: r.site, device: r.device, domain: r.domain, param: r.param },
-        { mean: { float: r.mean }, min: { float: r.min }, max: { float: r.max }, count: { int: r.count }, sum: { float: r.sum } },
+        r.leq === undefined
+          ? { mean: { float: r.mean }, min: { float: r.min }, max: { float: r.max }, count: { int: r.count }, sum: { float: r.sum } }
+          : { mean: { float: r.mean }, min: { float: r.min }, max: { float: r.max }, count: { int: r.count }, sum: { float: r.sum }, leq: { float: r.leq } },
         r.start,
       ),
     );
@@ -530,13 +543,14 @@ function rollupRows(q: RollupQuery, result: InfluxStatementResult | undefined): 
     const tags = series.tags ?? {};
     if (!isDomain(tags.domain)) continue;
     const col = columnIndex(series);
-    const [mean, min, max, count, sum] = (['mean', 'min', 'max', 'count', 'sum'] as const).map((name) => col.get(name) ?? -1) as [number, number, number, number, number];
+    const [mean, min, max, count, sum, leq] = ROLLUP_FIELDS.map((name) => col.get(name) ?? -1) as [number, number, number, number, number, number];
     const city = tags.city ?? '';
     const site = tags.site ?? '';
     const device = tags.device ?? '';
     const param = tags.param ?? '';
     for (const row of series.values) {
-      rows.push({
+      const level = leq >= 0 ? row[leq] : null;
+      const rollup: RollupRow = {
         period: q.period,
         start: Number(row[0]),
         city,
@@ -549,7 +563,9 @@ function rollupRows(q: RollupQuery, result: InfluxStatementResult | undefined): 
         max: Number(row[max]),
         count: Number(row[count]),
         sum: Number(row[sum]),
-      });
+      };
+      if (typeof level === 'number') rollup.leq = level;
+      rows.push(rollup);
     }
   }
   return rows;

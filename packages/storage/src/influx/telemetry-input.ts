@@ -1,4 +1,4 @@
-import { isDomain, type AggregateFn, type DeadLetter, type RollupRow, type TelemetryPoint } from '@mueang/core';
+import { getParameter, isDomain, type AggregateFn, type DeadLetter, type RollupRow, type TelemetryPoint } from '@mueang/core';
 import { ROLLUP_FIELDS, type AggregateQuery, type DeadLetterQuery, type RawQuery, type RollupField, type RollupQuery, type TagFilter } from '../telemetry-store.ts';
 import { inputError } from './telemetry-error.ts';
 
@@ -16,7 +16,7 @@ export const MAX_TS_MS = 9_223_372_036_854;
 export const DEAD_LETTER_TEXT_MAX = 16_384;
 const TRUNCATION_MARK = '…[truncated]';
 
-const AGGREGATE_FNS: readonly AggregateFn[] = ['mean', 'min', 'max', 'count', 'sum'];
+const AGGREGATE_FNS: readonly AggregateFn[] = ['mean', 'min', 'max', 'count', 'sum', 'leq'];
 const GROUP_TAGS = ['city', 'site', 'device'] as const;
 /** field names InfluxDB refuses ('time') or that collide with the stored tag keys */
 export const RESERVED_PARAMS: ReadonlySet<string> = new Set(['time', 'city', 'site', 'device', 'domain', 'param']);
@@ -148,6 +148,7 @@ export function checkRollups(rows: RollupRow[]): void {
     checkLabel(r.device, `${at}.device`);
     checkParamName(r.param, `${at}.param`);
     for (const stat of ['mean', 'min', 'max', 'sum'] as const) checkFinite(r[stat], `${at}.${stat}`);
+    if (r.leq !== undefined) checkFinite(r.leq, `${at}.leq`);
     if (!Number.isSafeInteger(r.count) || r.count < 0) throw inputError(`${at}.count must be a non-negative integer, got ${describe(r.count)}`);
   });
 }
@@ -247,6 +248,11 @@ export function checkAggregateQuery(q: AggregateQuery): void {
   checkTagFilter(q, 'aggregate');
   checkParamList(q.params, 'aggregate.params', true);
   if (!AGGREGATE_FNS.includes(q.fn)) throw inputError(`aggregate.fn ${describe(q.fn)} must be one of ${AGGREGATE_FNS.join(', ')}`);
+  if (q.fn === 'leq') {
+    // an energy mean of anything but a level in dB is meaningless (and 10^(v/10) overflows for large values)
+    const other = q.params.find((p) => !getParameter(q.domain, p)?.energyAveraged);
+    if (other !== undefined) throw inputError(`aggregate.fn 'leq' is the energy mean of sound levels in dB; ${q.domain}.${describe(other)} is not one (ask for 'mean' instead)`);
+  }
   if (typeof q.windowMs !== 'number' || !Number.isSafeInteger(q.windowMs) || q.windowMs < 1) {
     throw inputError(`aggregate.windowMs must be a positive integer number of milliseconds, got ${describe(q.windowMs)}`);
   }
@@ -277,12 +283,17 @@ export function checkRollupQuery(q: RollupQuery): void {
   }
 }
 
-/** NaN in the statistics a query did not ask for (every adapter answers the same whatever it read) */
+/** NaN in the statistics a query did not ask for, no `leq` unless asked (every adapter answers the same whatever it read) */
 export function keepRollupFields(rows: RollupRow[], fields: readonly RollupField[] | undefined): RollupRow[] {
   if (fields === undefined) return rows;
   const drop = ROLLUP_FIELDS.filter((f) => !fields.includes(f));
   if (drop.length === 0) return rows;
-  for (const row of rows) for (const f of drop) row[f] = Number.NaN;
+  for (const row of rows) {
+    for (const f of drop) {
+      if (f === 'leq') delete row.leq;
+      else row[f] = Number.NaN;
+    }
+  }
   return rows;
 }
 

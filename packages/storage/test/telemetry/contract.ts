@@ -256,14 +256,14 @@ export function telemetryStoreContract(open: () => Promise<TelemetryStore>): voi
         .sort((a, b) => a.start - b.start || key(a.tags.city).localeCompare(key(b.tags.city)) || key(a.tags.site).localeCompare(key(b.tags.site)) || key(a.tags.device).localeCompare(key(b.tags.device)));
     }
 
-    function expectRowsClose(actual: AggregateRow[], wanted: AggregateRow[]): void {
+    function expectRowsClose(actual: AggregateRow[], wanted: AggregateRow[], tolerance = 1e-12): void {
       expect(actual.map((r) => ({ start: r.start, tags: r.tags, params: Object.keys(r.values).sort() }))).toEqual(
         wanted.map((r) => ({ start: r.start, tags: r.tags, params: Object.keys(r.values).sort() })),
       );
       actual.forEach((row, i) => {
         for (const [param, value] of Object.entries(row.values)) {
           const want = wanted[i]?.values[param] as number;
-          expect(Math.abs(value - want)).toBeLessThanOrEqual(Math.abs(want) * 1e-12 + 1e-12);
+          expect(Math.abs(value - want)).toBeLessThanOrEqual(Math.abs(want) * tolerance + tolerance);
         }
       });
     }
@@ -289,6 +289,44 @@ export function telemetryStoreContract(open: () => Promise<TelemetryStore>): voi
         const got = await store.aggregate(q);
         expect(got.length).toBeGreaterThan(0);
         expectRowsClose(got, expected(points, q));
+      }
+    });
+
+    it('computes the Leq of sound levels (energy mean) per window and group, and refuses it for other parameters', async () => {
+      const store = await fresh();
+      const random = rng(7);
+      const points: TelemetryPoint[] = [];
+      for (const tags of fleet) {
+        for (let ts = T0 - 2 * HOUR + Math.floor(random() * 60_000); ts < T0 + 2 * HOUR; ts += 4 * 60_000 + Math.floor(random() * 60_000)) {
+          // quiet most of the time with loud bursts: Leq sits well above the arithmetic mean. Quiet levels (10^(L/10) of a
+          // few hundred) show it when an adapter rounds energies to integers
+          const values: Record<string, number> = { noise: Math.round((random() > 0.9 ? 85 + random() * 20 : 15 + random() * 30) * 10) / 10, pm25: 10 };
+          points.push(point({ ...tags, ts, values }));
+        }
+      }
+      await store.writePoints(points);
+      for (const groupBy of [['device'], [], ['city', 'site']] as Array<Array<'city' | 'site' | 'device'>>) {
+        const q = { domain: 'air' as const, from: T0 - 2 * HOUR, to: T0 + 2 * HOUR, params: ['noise'], windowMs: HOUR, fn: 'leq' as const, groupBy };
+        const energy = expected(
+          points.map((p) => ({ ...p, values: { noise: 10 ** ((p.values.noise as number) / 10) } })),
+          { ...q, fn: 'mean' },
+        ).map((r) => ({ ...r, values: { noise: 10 * Math.log10(r.values.noise as number) } }));
+        const got = await store.aggregate(q);
+        // influxd's POW and LOG10 differ from JavaScript's in the last digits
+        expectRowsClose(got, energy, 1e-10);
+        const mean = await store.aggregate({ ...q, fn: 'mean' });
+        expect(got.some((r, i) => (r.values.noise as number) > (mean[i]?.values.noise as number) + 10)).toBe(true);
+      }
+      // a quiet night alone: an adapter rounding energies (10^1.55 = 35.48) to integers is 0.06 dB off here
+      const quiet = [15.5, 16.3, 17.9, 15.1].map((noise, i) => point({ city: 'quiet', ts: T0 + i * 60_000, values: { noise } }));
+      await store.writePoints(quiet);
+      const [night] = await store.aggregate({ domain: 'air', city: 'quiet', from: T0, to: T0 + HOUR, params: ['noise'], windowMs: HOUR, fn: 'leq', groupBy: [] });
+      const want = 10 * Math.log10(quiet.reduce((a, p) => a + 10 ** ((p.values.noise as number) / 10), 0) / quiet.length);
+      expect(Math.abs((night?.values.noise as number) - want)).toBeLessThan(1e-9);
+      for (const params of [['pm25'], ['noise', 'pm10']]) {
+        const err = await store.aggregate({ domain: 'air', from: T0, to: T0 + HOUR, params, windowMs: HOUR, fn: 'leq', groupBy: [] }).catch((e: unknown) => e);
+        expect((err as TelemetryStoreError).code).toBe('input.invalid');
+        expect((err as Error).message).toMatch(/energy mean of sound levels.*(pm25|pm10).*'mean'/);
       }
     });
 
@@ -423,6 +461,35 @@ export function telemetryStoreContract(open: () => Promise<TelemetryStore>): voi
         expect((err as Error).message).toMatch(/rollups\.fields/);
       }
     });
+
+    it('keeps the Leq of sound-level rollups, reads it only when asked, and refuses one that is not finite', async () => {
+      const store = await fresh();
+      const noise = rollup({ param: 'noise', mean: 61.25, min: 48.5, max: 92, count: 60, sum: 3675, leq: 74.125 });
+      const pm25 = rollup({});
+      await store.writeRollups([noise, pm25]);
+      const all = await store.queryRollups({ period: '1h', from: T0, to: T0 + HOUR });
+      expect(all).toEqual([noise, pm25]);
+      expect('leq' in (all[1] as RollupRow)).toBe(false);
+      const asked = await store.queryRollupBatch([
+        { period: '1h', device: 'd1', params: ['noise'], from: T0, to: T0 + HOUR, fields: ['leq', 'count'] },
+        { period: '1h', device: 'd1', params: ['noise'], from: T0, to: T0 + HOUR, fields: ['mean'] },
+      ]);
+      expect(asked).toEqual([
+        [{ ...noise, mean: Number.NaN, min: Number.NaN, max: Number.NaN, sum: Number.NaN }],
+        [{ ...pick(noise), mean: 61.25, min: Number.NaN, max: Number.NaN, count: Number.NaN, sum: Number.NaN }],
+      ]);
+      for (const leq of [Number.NaN, Number.POSITIVE_INFINITY, '70' as unknown as number]) {
+        const err = await store.writeRollups([rollup({ param: 'noise', leq })]).catch((e: unknown) => e);
+        expect((err as TelemetryStoreError).code).toBe('input.invalid');
+        expect((err as Error).message).toMatch(/rollups\[0\]\.leq must be a finite number/);
+      }
+    });
+
+    /** the row without its Leq */
+    function pick(row: RollupRow): RollupRow {
+      const { leq: _leq, ...rest } = row;
+      return rest;
+    }
 
     it('refuses rollups with a non-integer count', async () => {
       const store = await fresh();

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBTelemetryStore, TelemetryStoreError, openTelemetryStore } from '@mueang/storage';
 import { telemetryStoreContract } from './contract.ts';
@@ -35,6 +36,32 @@ describe('DuckDB TelemetryStore', () => {
         expect((await second.queryDeadLetters({})).map((d) => d.payload)).toEqual(['later', 'p']);
       } finally {
         await second.close();
+      }
+    });
+
+    it('opens a file whose rollups table predates Leq: old rows come back without it, new ones keep it', async () => {
+      const file = path.join(dir, 'before-leq.duckdb');
+      // the rollups table as the platform created it before the leq column
+      const instance = await DuckDBInstance.create(file);
+      const connection = await instance.connect();
+      await connection.run('CREATE TABLE telemetry_schema (version INTEGER NOT NULL)');
+      await connection.run('INSERT INTO telemetry_schema VALUES (1)');
+      await connection.run(`CREATE TABLE telemetry_rollups (
+        period VARCHAR NOT NULL, start BIGINT NOT NULL, device VARCHAR NOT NULL, param VARCHAR NOT NULL,
+        domain VARCHAR NOT NULL, city VARCHAR NOT NULL, site VARCHAR NOT NULL,
+        mean DOUBLE NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL, count BIGINT NOT NULL, sum DOUBLE NOT NULL)`);
+      await connection.run(`INSERT INTO telemetry_rollups VALUES ('1d', 0, 'd1', 'noise', 'air', 'bkk', 's1', 60, 50, 70, 2, 120)`);
+      connection.closeSync();
+      instance.closeSync();
+      const store = await openTelemetryStore({ kind: 'duckdb', path: file });
+      try {
+        const old = { period: '1d' as const, start: 0, device: 'd1', param: 'noise', domain: 'air' as const, city: 'bkk', site: 's1', mean: 60, min: 50, max: 70, count: 2, sum: 120 };
+        expect(await store.queryRollups({ period: '1d', from: 0, to: 1 })).toEqual([old]);
+        const next = { ...old, start: 86_400_000, leq: 67.4 };
+        await store.writeRollups([next]);
+        expect(await store.queryRollups({ period: '1d', from: 0, to: 2 * 86_400_000 })).toEqual([old, next]);
+      } finally {
+        await store.close();
       }
     });
 

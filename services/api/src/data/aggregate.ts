@@ -1,11 +1,12 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS, type Domain, type RollupRow } from '@mueang/core';
+import { DAY_MS, HOUR_MS, MINUTE_MS, energyLevel, getParameter, levelEnergy, type Domain, type RollupRow } from '@mueang/core';
 import type { AggregateRow, TelemetryStore } from '@mueang/storage';
 import { ApiError } from '../errors.ts';
 
 export const WINDOWS = { '1m': MINUTE_MS, '5m': 5 * MINUTE_MS, '15m': 15 * MINUTE_MS, '1h': HOUR_MS, '1d': DAY_MS } as const;
 export type WindowName = keyof typeof WINDOWS;
 export const WINDOW_NAMES = Object.keys(WINDOWS) as WindowName[];
-export const AGGREGATE_FUNCTIONS = ['mean', 'min', 'max', 'count'] as const;
+/** leq: the energy mean of sound levels (noise), as the Thai noise standards average them */
+export const AGGREGATE_FUNCTIONS = ['mean', 'min', 'max', 'count', 'leq'] as const;
 export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
 export const GROUP_BY = ['none', 'device', 'site'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -52,13 +53,22 @@ interface Accumulator {
   count: number;
   min: number;
   max: number;
+  /** Σ count · 10^(leq/10); NaN once a row has no Leq (rolled up before the statistic existed) */
+  energy: number;
+}
+
+function rowEnergy(row: RollupRow): number {
+  return row.leq === undefined ? Number.NaN : row.count * levelEnergy(row.leq);
 }
 
 function groupTags(groupBy: GroupBy): Array<'site' | 'device'> {
   return groupBy === 'none' ? [] : [groupBy];
 }
 
-/** Combine rollup rows into windows of the same period, grouped as asked: exact for all four functions (mean = Σsum / Σcount). */
+/**
+ * Combine rollup rows into windows of the same period, grouped as asked: exact for every function (mean = Σsum / Σcount,
+ * Leq = level of Σ(count · energy) / Σcount). A window whose rows lack Leq has no leq value rather than a wrong one.
+ */
 export function combineRollups(rows: readonly RollupRow[], fn: AggregateFunction, groupBy: GroupBy): AggregateRow[] {
   const windows = new Map<string, { start: number; tags: AggregateRow['tags']; acc: Map<string, Accumulator> }>();
   for (const row of rows) {
@@ -69,12 +79,13 @@ export function combineRollups(rows: readonly RollupRow[], fn: AggregateFunction
     let window = windows.get(key);
     if (!window) windows.set(key, (window = { start: row.start, tags, acc: new Map() }));
     const acc = window.acc.get(row.param);
-    if (!acc) window.acc.set(row.param, { sum: row.sum, count: row.count, min: row.min, max: row.max });
+    if (!acc) window.acc.set(row.param, { sum: row.sum, count: row.count, min: row.min, max: row.max, energy: rowEnergy(row) });
     else {
       acc.sum += row.sum;
       acc.count += row.count;
       acc.min = Math.min(acc.min, row.min);
       acc.max = Math.max(acc.max, row.max);
+      acc.energy += rowEnergy(row);
     }
   }
   const out: AggregateRow[] = [];
@@ -82,6 +93,10 @@ export function combineRollups(rows: readonly RollupRow[], fn: AggregateFunction
     const values: Record<string, number> = {};
     for (const [param, acc] of window.acc) {
       if (acc.count === 0) continue;
+      if (fn === 'leq') {
+        if (Number.isFinite(acc.energy)) values[param] = energyLevel(acc.energy / acc.count);
+        continue;
+      }
       values[param] = fn === 'mean' ? acc.sum / acc.count : fn === 'count' ? acc.count : acc[fn];
     }
     if (Object.keys(values).length > 0) out.push({ start: window.start, tags: window.tags, values });
@@ -94,6 +109,13 @@ export async function aggregateReadings(telemetry: TelemetryStore, request: Aggr
   const windows = Math.ceil((request.to - request.from) / windowMs);
   if (windows > MAX_WINDOWS) {
     throw ApiError.invalidParameter('query.window', `${windows} windows of ${request.window} in the range; at most ${MAX_WINDOWS} per request. Use a larger window or a shorter range`);
+  }
+  if (request.fn === 'leq') {
+    if (request.params.length === 0) throw ApiError.invalidParameter('query.fn', `fn=leq is the energy mean of sound levels in dB; domain ${request.domain} has none (noise is in air)`);
+    const other = request.params.find((p) => !getParameter(request.domain, p)?.energyAveraged);
+    if (other !== undefined) {
+      throw ApiError.invalidParameter('query.fn', `fn=leq is the energy mean of sound levels in dB; ${request.domain}.${other} is not one. Use fn=mean for it, or ask for noise alone`);
+    }
   }
   const source = aggregateSource(request.window, request.to - request.from);
   const tags = { city: request.city, ...(request.device ? { device: request.device } : {}), ...(request.site ? { site: request.site } : {}) };

@@ -41,7 +41,9 @@ export const AggregateQuery = Type.Object(
     ...TagQuery,
     params: Type.Optional(ParamsList),
     window: Type.Optional(Type.Enum([...WINDOW_NAMES], { default: '1h', description: '1d = Asia/Bangkok calendar days (daily rollups); others are UTC-aligned' })),
-    fn: Type.Optional(Type.Enum([...AGGREGATE_FUNCTIONS], { default: 'mean' })),
+    fn: Type.Optional(
+      Type.Enum([...AGGREGATE_FUNCTIONS], { default: 'mean', description: 'leq = the energy mean of sound levels (noise only), as the Thai noise standard averages them' }),
+    ),
     groupBy: Type.Optional(Type.Enum([...GROUP_BY], { default: 'device' })),
   },
   { additionalProperties: false },

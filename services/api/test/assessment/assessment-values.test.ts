@@ -89,11 +89,11 @@ function valueSuite(openTelemetry: () => Promise<TelemetryStore>): void {
     expect(k.score).toBe(80);
   });
 
-  it('noise: decided from the daily rollup when it can be, from hourly Leq when it cannot', () => {
+  it("noise: decided by the daily rollup's Leq, from hourly levels for a day rolled up without it", () => {
     const k = kpi(a, 'noise.days-within-standard');
-    // 60 dBA days pass on their maximum; 2 June (mean 72) fails on its mean; 1 June (12 h at 75, 12 h at 55) needs hours: Leq 72.0 > 70
+    // 60 dBA days (Leq 60) pass; 2 June (Leq 72) fails; 1 June has no Leq (12 h at 75, 12 h at 55): from its hours, Leq 72.0 > 70
     expect(k.value).toBe(60);
-    expect(k.details).toMatchObject({ stationDaysExpected: 6, stationDaysValid: 5, stationDaysWithin: 3, decidedBy: { 'day-max': 3, 'day-mean': 1, hours: 1 } });
+    expect(k.details).toMatchObject({ stationDaysExpected: 6, stationDaysValid: 5, stationDaysWithin: 3, decidedBy: { 'day-leq': 4, hours: 1 } });
   });
 
   it('water: samples within class 3, the unclassified site not assessed', () => {

@@ -84,10 +84,12 @@ describe('evidence pack', () => {
 
   it('writes the underlying daily values to daily.csv, sorted, with completeness and validity', () => {
     const lines = first.files['daily.csv'].toString('utf8').trimEnd().split('\n');
-    expect(lines[0]).toBe('date,domain,site,device,parameter,mean,min,max,count,expected,completeness,valid');
+    expect(lines[0]).toBe('date,domain,site,device,parameter,mean,min,max,leq,count,expected,completeness,valid');
     // a1 on 4 June: 10 readings of 24 expected
-    expect(lines).toContain('2023-06-04,air,s-a1,a1,pm25,30,30,30,10,24,0.416667,false');
-    expect(lines).toContain('2023-06-02,air,s-a1,a1,noise,72,72,72,24,24,1,true');
+    expect(lines).toContain('2023-06-04,air,s-a1,a1,pm25,30,30,30,,10,24,0.416667,false');
+    expect(lines).toContain('2023-06-02,air,s-a1,a1,noise,72,72,72,72,24,24,1,true');
+    // rolled up without Leq (see the fixture)
+    expect(lines).toContain('2023-06-01,air,s-a1,a1,noise,65,55,75,,24,24,1,true');
     const sorted = [...lines.slice(1)].sort((x, y) => {
       const [dx, ox, , vx, px] = x.split(',') as string[];
       const [dy, oy, , vy, py] = y.split(',') as string[];

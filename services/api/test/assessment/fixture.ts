@@ -5,7 +5,7 @@
  * Points and their hourly and daily rollups are written through the store API, the rollups computed as the
  * ingest's RollupScheduler does (hour rows from the points, day rows from the hour rows).
  */
-import { DAY_MS, HOUR_MS, bangkokDateStart, bangkokDayStart, type Domain, type KpiCatalogOverrides, type RollupRow, type TelemetryPoint } from '@mueang/core';
+import { DAY_MS, HOUR_MS, bangkokDateStart, bangkokDayStart, combineLeq, type Domain, type KpiCatalogOverrides, type RollupRow, type TelemetryPoint } from '@mueang/core';
 import type { StateStore, TelemetryStore } from '@mueang/storage';
 
 export const CITY = 'tst';
@@ -120,7 +120,16 @@ export function rollups(from: TelemetryPoint[]): RollupRow[] {
     }
   }
   for (const row of daily.values()) row.mean = row.sum / row.count;
-  return [...hourly.values(), ...daily.values()];
+  // one reading an hour: an hour's Leq is its level; a day's is the energy mean of its hours
+  const hours = [...hourly.values()];
+  for (const row of hours) if (row.param === 'noise') row.leq = row.mean;
+  for (const row of daily.values()) {
+    // 1 June is left as rollups written before the platform kept Leq: that day is decided from its hours
+    if (row.param !== 'noise' || row.start === bangkokDateStart(DAYS[2])) continue;
+    row.leq = combineLeq(hours.filter((h) => h.device === row.device && h.param === 'noise' && bangkokDayStart(h.start) === row.start));
+  }
+  for (const row of hours) if (row.param === 'noise' && bangkokDayStart(row.start) === bangkokDateStart(DAYS[2])) delete row.leq;
+  return [...hours, ...daily.values()];
 }
 
 /** the end of the period: alert times are set from it */

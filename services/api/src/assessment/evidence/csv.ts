@@ -1,7 +1,7 @@
-/** daily.csv: the daily rollup values the KPIs were computed from, one row per device, parameter and day. */
+/** daily.csv: the daily rollup values the KPIs were computed from, one row per device, parameter and day (leq: sound levels only). */
 import { bangkokDate, requiredCount, roundHalfUp, type AssessmentInput, type KpiCatalog, type RollupRow } from '@mueang/core';
 
-const COLUMNS = ['date', 'domain', 'site', 'device', 'parameter', 'mean', 'min', 'max', 'count', 'expected', 'completeness', 'valid'] as const;
+const COLUMNS = ['date', 'domain', 'site', 'device', 'parameter', 'mean', 'min', 'max', 'leq', 'count', 'expected', 'completeness', 'valid'] as const;
 
 function cell(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -33,6 +33,7 @@ export function dailyCsv(input: AssessmentInput, catalog: KpiCatalog): string {
         number(row.mean),
         number(row.min),
         number(row.max),
+        row.leq === undefined ? '' : number(row.leq),
         String(row.count),
         number(expected),
         number(Math.min(1, row.count / expected)),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DAY_MS } from '@mueang/core';
 import { aggregateReadings, type AggregateFunction, type GroupBy, type WindowName } from '../../data/aggregate.ts';
 import { iso } from '../../data/format.ts';
-import { allParams, parseParamList, resolveRange } from '../../data/query-params.ts';
+import { allParams, levelParams, parseParamList, resolveRange } from '../../data/query-params.ts';
 import { CityParams, READ_PROBLEMS, problems } from '../../schemas/common.ts';
 import { AggregateOut, AggregateQuery, LatestOut, LatestQuery, ReadingsOut, ReadingsQuery } from '../../schemas/data.ts';
 import { loadCity } from '../registry/cities.ts';
@@ -66,10 +66,11 @@ export const readingRoutes: FastifyPluginAsyncTypebox<DataRoutesOptions> = async
       const q = request.query;
       await loadCity(state, city);
       const range = resolveRange(q, AGGREGATE_RANGE, now());
-      const params = parseParamList(q.params, q.domain) ?? allParams(q.domain);
+      const fn = (q.fn ?? 'mean') as AggregateFunction;
+      // without params: every parameter, or for fn=leq the sound levels
+      const params = parseParamList(q.params, q.domain) ?? (fn === 'leq' ? levelParams(q.domain) : allParams(q.domain));
       await checkTagFilter(state, city, q, q.domain);
       const window = (q.window ?? '1h') as WindowName;
-      const fn = (q.fn ?? 'mean') as AggregateFunction;
       const groupBy = (q.groupBy ?? 'device') as GroupBy;
       const result = await aggregateReadings(telemetry, { city, domain: q.domain, params, from: range.from, to: range.to, window, fn, groupBy, device: q.device, site: q.site });
       return {
