@@ -10,4 +10,5 @@ export * from './payload.ts';
 export * from './validate.ts';
 export * from './rules/index.ts';
 export * from './disk.ts';
+export * from './rollup-rebuild.ts';
 export * from './kpi/index.ts';

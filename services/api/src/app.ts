@@ -16,7 +16,8 @@ import { registerDocs } from './plugins/docs.ts';
 import { countUnroutedResponse, installMetrics } from './plugins/metrics.ts';
 import { installProblems } from './plugins/problem.ts';
 import { installValidators } from './plugins/validators.ts';
-import { noRegistryEvents, type RegistryEvents } from './registry-events.ts';
+import { rollupRoutes } from './routes/rollups.ts';
+import { noRegistryEvents, type IngestControl, type RegistryEvents } from './registry-events.ts';
 import { aqiRoutes } from './routes/data/aqi.ts';
 import { completenessRoutes } from './routes/data/completeness.ts';
 import { deadLetterRoutes } from './routes/data/dead-letters.ts';
@@ -72,6 +73,8 @@ export interface CreateApiOptions {
   console?: ConsoleOptions | undefined;
   /** announces device changes to the broker (default: nobody listens) */
   registryEvents?: RegistryEvents | undefined;
+  /** asks ingest for work over MQTT (rollup rebuilds); default none: POST /v1/rollups/rebuild answers 503 */
+  ingestControl?: IngestControl | undefined;
   /** CORS for the authenticated API; default: no cross-origin access */
   cors?: CorsOptions | false | undefined;
   /** per API key on /v1 (default 600 per minute; false = off) */
@@ -208,6 +211,7 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
       await v1.register(assessmentRoutes, { telemetry, state, requireCity, requireRole, now, audit });
       await v1.register(alertRoutes, { state, alerts: options.alerts ?? alertRepository(state), now, audit, alertsInStateStore: options.alerts === undefined });
       await v1.register(auditRoutes, { state });
+      await v1.register(rollupRoutes, { ingestControl: options.ingestControl ?? null, audit, now });
       await v1.register(consoleApiRoutes, { state, telemetry, now, alerts: options.alerts, alertPollIntervalMs: options.console?.alertPollIntervalMs });
     },
     { prefix: '/v1' },

@@ -20,12 +20,13 @@ async function main(): Promise<void> {
   const state = await openStateStore(config.state, { logger: log });
   const telemetry = await openTelemetryStore(config.telemetry);
   const registryEvents = env.MQTT_URL && env.MQTT_PASSWORD ? new MqttRegistryEvents({ url: env.MQTT_URL, username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD, logger: log }) : undefined;
-  if (!registryEvents) log.warn('MQTT_URL is not set: device rotations and revocations reach the broker only after its cache TTL');
+  if (!registryEvents) log.warn('MQTT_URL is not set: device rotations and revocations reach the broker only after its cache TTL, and rollup rebuilds cannot be requested');
   const app = await createApi({
     state,
     telemetry,
     logger: log,
     registryEvents,
+    ingestControl: registryEvents,
     cors: config.corsOrigins ? { origins: config.corsOrigins } : false,
     rateLimit: env.RATE_LIMIT_PER_MINUTE > 0 ? { max: env.RATE_LIMIT_PER_MINUTE, timeWindowMs: 60_000 } : false,
     publicRateLimit: env.PUBLIC_RATE_LIMIT_PER_MINUTE > 0 ? { max: env.PUBLIC_RATE_LIMIT_PER_MINUTE, timeWindowMs: 60_000 } : false,

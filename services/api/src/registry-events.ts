@@ -1,4 +1,4 @@
-import { registryEventTopic, type RegistryAction, type RegistryEvent } from '@mueang/core';
+import { ROLLUP_REBUILD_TOPIC, registryEventTopic, type RegistryAction, type RegistryEvent, type RollupRebuildRequest } from '@mueang/core';
 import { connect, type MqttClient } from 'mqtt';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -12,6 +12,14 @@ import type { Logger } from 'pino';
 export interface RegistryEvents {
   deviceChanged(deviceId: string, action: RegistryAction): Promise<void>;
   close?(): Promise<void>;
+}
+
+/**
+ * Asks ingest for work over MQTT (services talk through MQTT and the stores): today the recomputation of past rollups.
+ * Resolves once the broker has the request (ingest notes it before acknowledging its copy).
+ */
+export interface IngestControl {
+  requestRollupRebuild(request: RollupRebuildRequest): Promise<void>;
 }
 
 /** For an API without a broker (tests, read-only deployments). */
@@ -32,7 +40,8 @@ export interface MqttRegistryEventsOptions {
   ackTimeoutMs?: number;
 }
 
-export class MqttRegistryEvents implements RegistryEvents {
+/** The API's one MQTT connection: registry events for the broker and ingest, requests for ingest. */
+export class MqttRegistryEvents implements RegistryEvents, IngestControl {
   private readonly client: MqttClient;
   private readonly ackTimeoutMs: number;
 
@@ -67,15 +76,21 @@ export class MqttRegistryEvents implements RegistryEvents {
 
   async deviceChanged(deviceId: string, action: RegistryAction): Promise<void> {
     const event: RegistryEvent = { action, deviceId, at: Date.now() };
+    await this.publish(registryEventTopic(deviceId), JSON.stringify(event), 'registry event');
+  }
+
+  async requestRollupRebuild(request: RollupRebuildRequest): Promise<void> {
+    await this.publish(ROLLUP_REBUILD_TOPIC, JSON.stringify(request), 'rollup rebuild request');
+  }
+
+  /** QoS 1, resolved on the broker's PUBACK; rejected after ackTimeoutMs (the message stays queued and is sent on reconnect) */
+  private async publish(topic: string, payload: string, what: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`the broker did not acknowledge the registry event within ${this.ackTimeoutMs} ms (it stays queued and is sent on reconnect)`)),
-        this.ackTimeoutMs,
-      );
+      timer = setTimeout(() => reject(new Error(`the broker did not acknowledge the ${what} within ${this.ackTimeoutMs} ms (it stays queued and is sent on reconnect)`)), this.ackTimeoutMs);
     });
     try {
-      await Promise.race([this.client.publishAsync(registryEventTopic(deviceId), JSON.stringify(event), { qos: 1 }), timeout]);
+      await Promise.race([this.client.publishAsync(topic, payload, { qos: 1 }), timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -198,6 +198,17 @@ const CASES: Record<string, Case> = {
     cityId: 'cnx',
     details: { changes: { assignee: { from: null, to: 'Somchai (PCD 1)' } }, note: null },
   },
+  'POST /v1/rollups/rebuild': {
+    as: 'adminAll',
+    method: 'POST',
+    url: '/v1/rollups/rebuild',
+    body: { from: '2025-03-01', to: '2025-03-02', domains: ['air'] },
+    status: 202,
+    action: 'rollups.rebuild',
+    target: () => ({ type: 'rollups', id: 'air' }),
+    cityId: null,
+    details: { from: '2025-02-28T17:00:00.000Z', to: '2025-03-01T17:00:00.000Z', domains: ['air'], hours: 24 },
+  },
   'PUT /v1/assessment/{city}/kpis': {
     as: 'adminAll',
     method: 'PUT',

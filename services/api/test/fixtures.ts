@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS, bangkokDayStart, hashSecret, sha256Hex, type DeadLetter, type Domain, type RollupRow, type TelemetryPoint } from '@mueang/core';
+import { DAY_MS, HOUR_MS, MINUTE_MS, bangkokDayStart, hashSecret, sha256Hex, type DeadLetter, type Domain, type RollupRebuildRequest, type RollupRow, type TelemetryPoint } from '@mueang/core';
 import { alertRepository, openStateStore, openTelemetryStore, type Role, type StateStore, type TelemetryStore } from '@mueang/storage';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createApi, type CreateApiOptions } from '../src/index.ts';
@@ -157,6 +157,8 @@ export interface Fixture {
   state: StateStore;
   telemetry: TelemetryStore;
   points: TelemetryPoint[];
+  /** what POST /v1/rollups/rebuild asked ingest for (the default IngestControl records; the MQTT one is tested against a broker) */
+  rebuildRequests: RollupRebuildRequest[];
   /** inject with a named key (or none) */
   call(options: InjectOptions & { as?: KeyName }): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -175,13 +177,20 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
   await seedRegistry(state);
   await seedAlerts(state);
   const points = await seedTelemetry(telemetry);
-  const app = await createApi({ state, telemetry, bootstrapAdminKey: BOOTSTRAP_KEY, now: () => NOW, rateLimit: false, publicRateLimit: false, ...options.api });
+  const rebuildRequests: RollupRebuildRequest[] = [];
+  const ingestControl = {
+    async requestRollupRebuild(request: RollupRebuildRequest) {
+      rebuildRequests.push(request);
+    },
+  };
+  const app = await createApi({ state, telemetry, bootstrapAdminKey: BOOTSTRAP_KEY, now: () => NOW, rateLimit: false, publicRateLimit: false, ingestControl, ...options.api });
   await app.ready();
   return {
     app,
     state,
     telemetry,
     points,
+    rebuildRequests,
     call: ({ as, headers, ...rest }) => app.inject({ ...rest, headers: { ...(as ? auth(as) : {}), ...(headers ?? {}) } }),
     async close() {
       await app.close();

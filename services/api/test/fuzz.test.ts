@@ -298,7 +298,9 @@ describe('API fuzz: hostile requests in process, over a socket and as raw HTTP (
     await seedTelemetry(telemetry);
     await seedFuzzCity(state);
     metrics = new Registry();
-    app = await createApi({ state, telemetry, bootstrapAdminKey: BOOTSTRAP_KEY, now: () => NOW, rateLimit: false, publicRateLimit: false, metricsRegistry: metrics });
+    // rollup rebuild requests are taken (and dropped): no broker here, and a 503 for its absence is not what is fuzzed
+    const ingestControl = { requestRollupRebuild: async () => undefined };
+    app = await createApi({ state, telemetry, bootstrapAdminKey: BOOTSTRAP_KEY, now: () => NOW, rateLimit: false, publicRateLimit: false, metricsRegistry: metrics, ingestControl });
     app.addHook('onResponse', async (request, reply) => {
       answered.set(String(request.id), reply.statusCode);
       const seq = request.headers['x-fuzz-seq'];

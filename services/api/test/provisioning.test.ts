@@ -1,4 +1,5 @@
 import { createBroker, type BrokerHandle } from '@mueang/broker';
+import { ROLLUP_REBUILD_TOPIC, parseRollupRebuild } from '@mueang/core';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MqttRegistryEvents } from '../src/index.ts';
@@ -51,7 +52,7 @@ describe('device provisioning with a real broker', () => {
     events = new MqttRegistryEvents({ url: broker.url, ...SERVICE });
     await events.waitConnected();
     await f.app.close();
-    f = await createFixture({ state: f.state, telemetry: f.telemetry, api: { registryEvents: events, mqttPublicUrl: broker.url } });
+    f = await createFixture({ state: f.state, telemetry: f.telemetry, api: { registryEvents: events, ingestControl: events, mqttPublicUrl: broker.url } });
   });
 
   afterAll(async () => {
@@ -124,6 +125,33 @@ describe('device provisioning with a real broker', () => {
     expect(event.topic).toBe('mueang/registry/devices/cnx-aq2');
     expect(event.qos).toBe(1);
     expect(event.body).toEqual({ action: 'updated', deviceId: 'cnx-aq2', at: expect.any(Number) });
+  });
+
+  it('asks ingest for a rollup rebuild as QoS 1 JSON on mueang/ingest/rollups/rebuild, which a device cannot publish to', async () => {
+    const listener = await connectAsync(broker.url, { ...SERVICE, clientId: 'api-test-rebuild-listener', reconnectPeriod: 0 });
+    clients.push(listener);
+    const received: Array<{ qos: number; body: unknown }> = [];
+    listener.on('message', (topic, payload, packet) => {
+      if (topic === ROLLUP_REBUILD_TOPIC) received.push({ qos: packet.qos, body: JSON.parse(payload.toString()) });
+    });
+    await listener.subscribeAsync(ROLLUP_REBUILD_TOPIC, { qos: 1 });
+    // a device's own credentials: its publish outside its topics never reaches ingest
+    const device = await f.call({ method: 'POST', url: '/v1/cities/cnx/devices', as: 'operatorCnx', payload: { id: 'cnx-rebuild-probe', siteId: 'cnx-s1', domain: 'air', kind: 'aq-station' } });
+    const probe = await login(broker.url, 'cnx-rebuild-probe', device.json().mqtt.password);
+    expect(probe.ok, probe.error).toBe(true);
+    clients.push(probe.client as MqttClient);
+    await probe.client!.publishAsync(ROLLUP_REBUILD_TOPIC, JSON.stringify({ from: 0, to: 3_600_000 }), { qos: 0 }).catch(() => undefined);
+    const res = await f.call({ method: 'POST', url: '/v1/rollups/rebuild', as: 'adminAll', payload: { from: '2025-03-01', to: '2025-03-02', domains: ['air'] } });
+    expect(res.statusCode, res.body).toBe(202);
+    const deadline = Date.now() + 5000;
+    while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received).toHaveLength(1);
+    expect(received[0]!.qos).toBe(1);
+    expect(parseRollupRebuild(JSON.stringify(received[0]!.body))).toEqual({
+      ok: true,
+      request: { from: Date.parse('2025-02-28T17:00:00Z'), to: Date.parse('2025-03-01T17:00:00Z'), domains: ['air'], requestedAt: expect.any(Number), requestedBy: 'test adminAll' },
+    });
   });
 
   it('still applies the change when the broker is unreachable, and says so', async () => {

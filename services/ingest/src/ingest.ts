@@ -4,7 +4,9 @@ import {
   decodeTelemetry,
   parseDeviceTopic,
   parseRegistryEventTopic,
+  parseRollupRebuild,
   REGISTRY_EVENTS_FILTER,
+  ROLLUP_REBUILD_TOPIC,
   telemetryFilter,
   TopicError,
   type DeadLetter,
@@ -77,6 +79,9 @@ export interface IngestHealth {
   disk: DiskLevel | null;
 }
 
+/** how long the final rollup run at stop may start new days (the rest is noted and done after the next start) */
+const FINAL_ROLLUP_BUDGET_MS = 5_000;
+
 /** parsed topics kept (one per device); the cache is emptied when full */
 const MAX_CACHED_TOPICS = 100_000;
 
@@ -141,6 +146,7 @@ export class Ingest implements IngestHandle {
       journalBytes: () => this.journal.bytes,
       journalMessages: () => this.journal.outstanding,
       journalAgeSeconds: () => this.journal.oldestAgeMs() / 1000,
+      rollupDirtyHours: () => this.rollups.dirtyHours,
     });
     this.rollups = new RollupScheduler(options.store, path.join(options.journalDir, 'rollups-dirty.txt'));
     this.decodeOptions = { ...options.decode, receivedAt: 0 };
@@ -191,8 +197,10 @@ export class Ingest implements IngestHandle {
     }
     const interval = this.options.rollupIntervalMs ?? 30_000;
     if (interval > 0) {
+      // each run stops starting days after most of the interval: a rebuild of months goes on run after run
+      const budget = Math.max(1000, Math.round(interval * 0.7));
       this.rollupTimer = setInterval(() => {
-        this.runRollups().catch((err: unknown) => this.log.warn({ err }, 'rollup run failed; will retry'));
+        this.runRollups(budget).catch((err: unknown) => this.log.warn({ err }, 'rollup run failed; will retry'));
       }, interval);
       this.rollupTimer.unref();
     }
@@ -245,6 +253,11 @@ export class Ingest implements IngestHandle {
         done();
         return;
       }
+      if (packet.topic === ROLLUP_REBUILD_TOPIC) {
+        this.takeRebuildRequest(packet.payload);
+        done();
+        return;
+      }
       this.received++;
       const receivedAt = Date.now();
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
@@ -270,13 +283,15 @@ export class Ingest implements IngestHandle {
       client.once('connect', (connack) => {
         client.off('error', onError);
         if (connack.sessionPresent) {
+          // a session from before the rebuild topic existed lacks it; subscribing again changes nothing otherwise
+          client.subscribeAsync(ROLLUP_REBUILD_TOPIC, { qos: 1 }).catch((err: Error) => this.log.warn({ err: err.message }, 'could not subscribe to rollup rebuild requests'));
           resolve();
           return;
         }
         // one filter per SUBSCRIBE: a multi-filter SUBSCRIBE never completes on aedes 1.2 with
-        // aedes-persistence-redis 11 (measured here), so the two are sent one after the other
+        // aedes-persistence-redis 11 (measured here), so they are sent one after the other
         void (async () => {
-          for (const filter of [telemetryFilter(city), REGISTRY_EVENTS_FILTER]) await client.subscribeAsync(filter, { qos: 1 });
+          for (const filter of [telemetryFilter(city), REGISTRY_EVENTS_FILTER, ROLLUP_REBUILD_TOPIC]) await client.subscribeAsync(filter, { qos: 1 });
         })().then(
           () => {
             this.log.info({ filter: telemetryFilter(city), clientId }, 'ingest subscribed');
@@ -463,8 +478,22 @@ export class Ingest implements IngestHandle {
     await this.writer.flush();
   }
 
-  private async runRollups(): Promise<void> {
-    const rows = await this.rollups.run();
+  /** a rollup rebuild request: its hours are noted (on disk) before the PUBACK goes out; a bad one is logged and counted */
+  private takeRebuildRequest(payload: Buffer | string): void {
+    const parsed = parseRollupRebuild(payload);
+    if (!parsed.ok) {
+      this.m.rollupRebuilds.inc({ result: 'refused' });
+      this.log.warn({ topic: ROLLUP_REBUILD_TOPIC, reason: parsed.error }, 'rollup rebuild request refused');
+      return;
+    }
+    const { from, to, domains, requestedBy } = parsed.request;
+    const { hours, noted } = this.rollups.requestRebuild(domains, from, to);
+    this.m.rollupRebuilds.inc({ result: 'accepted' });
+    this.log.info({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), domains, requestedBy, hours, noted }, 'rollup rebuild requested: hours marked for recomputation');
+  }
+
+  private async runRollups(budgetMs?: number): Promise<void> {
+    const rows = await this.rollups.run(budgetMs);
     this.m.rollupRows.inc(rows);
     this.commitNoted([]);
   }
@@ -502,7 +531,8 @@ export class Ingest implements IngestHandle {
     }
     await this.flushPipeline();
     try {
-      await this.runRollups();
+      // bounded: what is left (a rebuild under way) stays noted and goes on after the next start
+      await this.runRollups(FINAL_ROLLUP_BUDGET_MS);
     } catch (err) {
       this.log.warn({ err }, 'final rollup run failed; the hours stay marked and are recomputed after the next start');
     }

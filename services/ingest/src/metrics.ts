@@ -13,6 +13,7 @@ export interface IngestGaugeSources {
   journalBytes(): number;
   journalMessages(): number;
   journalAgeSeconds(): number;
+  rollupDirtyHours(): number;
 }
 
 export function createIngestMetrics(registry: Registry, sources: IngestGaugeSources) {
@@ -88,6 +89,20 @@ export function createIngestMetrics(registry: Registry, sources: IngestGaugeSour
     heldAcks: new Gauge({ name: 'mueang_ingest_backpressure', help: '1 while acknowledgements are held because the buffer is full', registers: [registry] }),
     heldAcksTotal: new Counter({ name: 'mueang_ingest_backpressure_total', help: 'Times acknowledgements were held because the buffer was full', registers: [registry] }),
     rollupRows: new Counter({ name: 'mueang_ingest_rollup_rows_total', help: 'Rollup rows written', registers: [registry] }),
+    rollupDirtyHours: new Gauge({
+      name: 'mueang_ingest_rollup_dirty_hours',
+      help: 'Domain-hours waiting for their rollups to be recomputed (a rebuild shows here as it proceeds)',
+      registers: [registry],
+      collect() {
+        this.set(sources.rollupDirtyHours());
+      },
+    }),
+    rollupRebuilds: new Counter({
+      name: 'mueang_ingest_rollup_rebuilds_total',
+      help: 'Rollup rebuild requests received on mueang/ingest/rollups/rebuild, by result (accepted, refused)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     journalWriteErrors: new Counter({
       name: 'mueang_ingest_journal_write_errors_total',
       help: 'Journal writes that failed (ENOSPC: disk full, EDQUOT: over quota); the messages were not acknowledged',

@@ -38,6 +38,7 @@ export class RollupScheduler {
   constructor(
     private readonly store: TelemetryStore,
     private readonly stateFile?: string,
+    private readonly now: () => number = Date.now,
   ) {
     if (stateFile && fs.existsSync(stateFile)) {
       for (const line of fs.readFileSync(stateFile, 'utf8').split('\n')) {
@@ -67,11 +68,16 @@ export class RollupScheduler {
       lastHour = hour;
       if (this.add(p.domain, hour)) noted += `${p.domain}:${hour}\n`;
     }
+    return this.note(noted);
+  }
+
+  /** append `domain:hour` lines to the state file; false when it could not be written (retried with the next note) */
+  private note(lines: string): boolean {
     if (!this.stateFile) return true;
     if (!this.saved) return this.rewriteStateFile([...this.inProgress, ...this.dirty.entries()]);
-    if (!noted) return true;
+    if (!lines) return true;
     try {
-      fs.appendFileSync(this.stateFile, noted);
+      fs.appendFileSync(this.stateFile, lines);
     } catch {
       // the hours stay dirty in memory; the next note rewrites the whole file
       this.saved = false;
@@ -90,41 +96,74 @@ export class RollupScheduler {
     return n;
   }
 
-  /** recompute every dirty hour and its day; returns the number of rollup rows written */
-  run(): Promise<number> {
-    if (this.running) return this.running.then(() => this.run());
-    this.running = this.recompute().finally(() => {
+  /**
+   * Recompute dirty hours and their days, newest day first; returns the number of rollup rows written. With a budget,
+   * no further day is started once it is spent: the rest stays dirty (and noted) for the next run, so a rebuild of
+   * months neither holds back today's rollups nor a shutdown.
+   */
+  run(budgetMs?: number): Promise<number> {
+    if (this.running) return this.running.then(() => this.run(budgetMs));
+    this.running = this.recompute(budgetMs === undefined ? Infinity : this.now() + budgetMs).finally(() => {
       this.running = null;
     });
     return this.running;
   }
 
-  private async recompute(): Promise<number> {
+  /**
+   * Mark every hour of [from, to) (widened to whole hours) dirty in the given domains: the next runs recompute them
+   * from the stored readings. Returns the number of hours newly marked; false as `noted` when the note could not be
+   * written (the hours are dirty in memory all the same).
+   */
+  requestRebuild(domains: readonly Domain[], from: number, to: number): { hours: number; noted: boolean } {
+    let noted = '';
+    let hours = 0;
+    for (const domain of domains) {
+      for (let hour = hourStart(from); hour < to; hour += HOUR_MS) {
+        if (this.add(domain, hour)) {
+          noted += `${domain}:${hour}\n`;
+          hours += 1;
+        }
+      }
+    }
+    return { hours, noted: this.note(noted) };
+  }
+
+  private async recompute(deadline: number): Promise<number> {
     let written = 0;
     const work = [...this.dirty.entries()];
     this.inProgress = work;
     this.dirty.clear();
     if (this.stateFile) this.rewriteStateFile(work);
-    for (const [index, [domain, hours]] of work.entries()) {
-      try {
-        for (const [from, to] of contiguousRanges([...hours].sort((a, b) => a - b), HOUR_MS)) {
+    const days: Array<{ domain: Domain; day: number; hours: number[] }> = [];
+    for (const [domain, hours] of work) {
+      const byDay = new Map<number, number[]>();
+      for (const hour of hours) {
+        const day = bangkokDayStart(hour);
+        byDay.set(day, [...(byDay.get(day) ?? []), hour]);
+      }
+      for (const [day, dayHours] of byDay) days.push({ domain, day, hours: dayHours.sort((a, b) => a - b) });
+    }
+    days.sort((a, b) => b.day - a.day);
+    let done = 0;
+    try {
+      for (; done < days.length && this.now() < deadline; done += 1) {
+        const { domain, day, hours } = days[done] as (typeof days)[number];
+        for (const [from, to] of contiguousRanges(hours, HOUR_MS)) {
           const hourly = await this.hourlyRollups(domain, from, to);
           if (hourly.length > 0) await this.store.writeRollups(hourly);
           written += hourly.length;
         }
-        const days = new Set([...hours].map(bangkokDayStart));
-        for (const [from, to] of contiguousRanges([...days].sort((a, b) => a - b), DAY_MS)) {
-          const daily = await this.dailyRollups(domain, from, to);
-          if (daily.length > 0) await this.store.writeRollups(daily);
-          written += daily.length;
-        }
-      } catch (error) {
-        // keep the work for the next run: this domain's hours and those of the domains not reached yet
-        for (const [d, rest] of work.slice(index)) for (const h of rest) this.add(d, h);
-        this.inProgress = [];
-        throw error;
+        const daily = await this.dailyRollups(domain, day, day + DAY_MS);
+        if (daily.length > 0) await this.store.writeRollups(daily);
+        written += daily.length;
       }
+    } catch (error) {
+      // keep the work for the next run: the day that failed and those not reached yet (the state file still has them)
+      for (const rest of days.slice(done)) for (const h of rest.hours) this.add(rest.domain, h);
+      this.inProgress = [];
+      throw error;
     }
+    for (const rest of days.slice(done)) for (const h of rest.hours) this.add(rest.domain, h);
     this.inProgress = [];
     if (this.stateFile) this.rewriteStateFile([...this.dirty.entries()]);
     return written;

@@ -108,6 +108,43 @@ describe('RollupScheduler', () => {
     expect(again).not.toHaveProperty('leq');
   });
 
+  it('rebuilds a past range on request: history rolled up before Leq existed gets it, newest day first within a budget', async () => {
+    const file = path.join(dir, 'dirty.txt');
+    // three Bangkok days of noise, one reading an hour, rolled up as before the statistic existed (no Leq anywhere)
+    const day0 = bangkokDayStart(H0) + 24 * HOUR_MS;
+    const points: TelemetryPoint[] = [];
+    for (let h = 0; h < 72; h += 1) points.push({ ts: day0 + h * HOUR_MS + 60_000, city: 'cnx', site: 'site-n', device: 'noise-1', domain: 'air', values: { noise: h % 6 === 0 ? 90 : 50 } });
+    await store.writePoints(points);
+    const plain = new RollupScheduler(store);
+    plain.markDirty(points);
+    await plain.run();
+    const days = async () => store.queryRollups({ period: '1d', from: day0, to: day0 + 3 * 24 * HOUR_MS, device: 'noise-1' });
+    const before = await days();
+    for (const row of before) delete row.leq;
+    await store.writeRollups(before);
+    expect((await days()).map((r) => r.leq)).toEqual([undefined, undefined, undefined]);
+
+    // a clock that moves 1 s per reading: a 1.5 s budget starts one day, then stops
+    let t = 0;
+    const scheduler = new RollupScheduler(store, file, () => (t += 1000));
+    // the range is widened to whole hours: from 30 minutes into the first hour
+    expect(scheduler.requestRebuild(['air'], day0 + 30 * 60_000, day0 + 72 * HOUR_MS)).toEqual({ hours: 72, noted: true });
+    expect(scheduler.requestRebuild(['air'], day0, day0 + HOUR_MS).hours).toBe(0);
+    expect(scheduler.dirtyHours).toBe(72);
+    await scheduler.run(1500);
+    expect((await days()).map((r) => r.leq === undefined)).toEqual([true, true, false]);
+    expect(scheduler.dirtyHours).toBe(48);
+    // the rest is noted: a restart picks it up
+    const restarted = new RollupScheduler(store, file);
+    expect(restarted.dirtyHours).toBe(48);
+    await restarted.run();
+    const rebuilt = await days();
+    expect(rebuilt.map((r) => r.leq === undefined)).toEqual([false, false, false]);
+    // four of 24 hours at 90 dBA, twenty at 50: Leq 82.2 where the mean says 56.7
+    expect(rebuilt[0]?.leq).toBeCloseTo(10 * Math.log10((4 * 10 ** 9 + 20 * 10 ** 5) / 24), 9);
+    expect(new RollupScheduler(store, file).dirtyHours).toBe(0);
+  });
+
   it('recomputes an hour when late or replayed data arrives, counting each reading once', async () => {
     const scheduler = new RollupScheduler(store);
     await load(scheduler);

@@ -123,6 +123,7 @@ export async function startPlatform(config: PlatformConfig, log: Logger): Promis
       telemetry,
       logger: log.child({ component: 'api' }),
       registryEvents,
+      ingestControl: registryEvents,
       metricsRegistry: metrics,
       bootstrapAdminKey: adminKey,
       mqttPublicUrl: broker.url.replace('127.0.0.1', host),

@@ -19,10 +19,11 @@ export const AUDIT_ACTIONS = [
   'alert.acknowledge',
   'alert.assign',
   'kpi-catalog.update',
+  'rollups.rebuild',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGET_TYPES = ['api_key', 'city', 'site', 'device', 'alert', 'kpi_catalog'] as const;
+export const AUDIT_TARGET_TYPES = ['api_key', 'city', 'site', 'device', 'alert', 'kpi_catalog', 'rollups'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /** Who made the change: an API key (its id, name and role at the time), or the platform itself. */

@@ -33,6 +33,7 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
         { name: 'export', description: 'CSV and FIWARE NGSI-LD exports' },
         { name: 'alerts', description: 'Alert list, acknowledgement and assignment' },
         { name: 'audit', description: 'Who changed what (admin)' },
+        { name: 'rollups', description: 'Recomputing the hourly and daily rollups of a past range (admin of every city)' },
         { name: 'open-data', description: 'Public read-only data of cities that opted in; no key' },
       ],
     },

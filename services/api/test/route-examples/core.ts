@@ -51,5 +51,6 @@ export const CORE_EXAMPLES: Record<string, RouteExample> = {
   'GET /v1/cities/{city}/aqi': { as: 'viewerCnx', params: { city: 'cnx' }, query: { at: '2025-03-10T12:00:00+07:00' }, status: 200 },
   'GET /v1/cities/{city}/completeness': { as: 'viewerCnx', params: { city: 'cnx' }, query: { domain: 'water', params: 'pH', device: 'cnx-wq1', site: 'cnx-river', expectedIntervalS: '900', from: '2025-03-09T12:00:00+07:00' }, status: 200 },
   'GET /v1/cities/{city}/export/readings.csv': { as: 'viewerCnx', params: { city: 'cnx' }, query: { domain: 'air', device: 'cnx-aq1', site: 'cnx-s1', params: 'pm25,pm10', from, limit: '5' }, status: 200, contentType: /^text\/csv/ },
+  'POST /v1/rollups/rebuild': { as: 'adminAll', body: { from: '2025-03-01', to: '2025-03-02', domains: ['air', 'water'] }, status: 202 },
   'GET /v1/cities/{city}/export/ngsi-ld': { as: 'viewerCnx', params: { city: 'cnx' }, query: { domain: 'air', device: 'cnx-aq1', site: 'cnx-s1', from, limit: '3' }, status: 200, contentType: /^application\/ld\+json/ },
 };
