@@ -45,6 +45,21 @@ describe('open data', () => {
     });
     const daily = (await f.call({ method: 'GET', url: '/open/v1/cnx/daily?domain=air&params=pm25&device=cnx-aq1&from=2025-03-10&to=2025-03-11' })).json();
     expect(daily.days).toEqual([{ date: '2025-03-10', device: 'cnx-aq1', values: { pm25: 37.5 } }]);
+    expect(daily.method).not.toMatch(/leq/);
+  });
+
+  it('publishes the Leq 24 h of noise beside its daily mean', async () => {
+    // a noise day of cnx-aq1 a week back, as ingest rolls it up: mean 55, Leq 71.2
+    const start = Date.parse('2025-03-02T17:00:00Z');
+    await f.telemetry.writeRollups([
+      { period: '1d', start, city: 'cnx', site: 'cnx-s1', device: 'cnx-aq1', domain: 'air', param: 'noise', mean: 55, min: 40, max: 92, count: 1440, sum: 55 * 1440, leq: 71.2 },
+      { period: '1d', start, city: 'cnx', site: 'cnx-s1', device: 'cnx-aq1', domain: 'air', param: 'pm25', mean: 20, min: 20, max: 20, count: 1440, sum: 20 * 1440 },
+    ]);
+    const daily = (await f.call({ method: 'GET', url: '/open/v1/cnx/daily?domain=air&params=pm25,noise&device=cnx-aq1&from=2025-03-03&to=2025-03-04' })).json();
+    expect(daily.days).toEqual([{ date: '2025-03-03', device: 'cnx-aq1', values: { pm25: 20, noise: 55 }, leq: { noise: 71.2 } }]);
+    expect(daily.method).toMatch(/leq: energy mean of the day \(Leq 24 h\) for sound levels/);
+    const pmOnly = (await f.call({ method: 'GET', url: '/open/v1/cnx/daily?domain=air&params=pm25&device=cnx-aq1&from=2025-03-03&to=2025-03-04' })).json();
+    expect(pmOnly.days).toEqual([{ date: '2025-03-03', device: 'cnx-aq1', values: { pm25: 20 } }]);
   });
 
   it('answers 404 for a city that has not opted in, and follows the admin switch', async () => {
