@@ -17,10 +17,10 @@ const STATS: readonly AggregateFn[] = ['count', 'sum', 'min', 'max'];
 
 /**
  * Hourly and daily rollups (mean/min/max/count/sum per device and parameter, and the Leq of sound
- * levels), computed by the
- * platform from the stored raw points so they work on every backend. Written points mark their
- * hour dirty; `run()` recomputes dirty hours from the store (so late and replayed data are
- * counted exactly once) and then the Asia/Bangkok days containing them from the hourly rows.
+ * levels), computed by the platform from the stored raw points so they work on every backend.
+ * Written points mark their hour dirty; `run()` recomputes dirty hours from the store (so late and
+ * replayed data are counted exactly once) and then the Asia/Bangkok days containing them from the
+ * hourly rows; `requestRebuild()` marks a past range for the same treatment.
  */
 export class RollupScheduler {
   /** domain -> dirty hour starts */
