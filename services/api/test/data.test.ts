@@ -256,5 +256,28 @@ for (const backend of backends) {
         `urn:ngsi-ld:AirQualityObserved:cnx:cnx-aq1:${iso(NOW - MINUTE_MS)}`,
       ]);
     });
+
+    it('exports an air reading with a noise level as NoiseLevelObserved too (LAeq over the reading interval)', async () => {
+      // two readings ten days before the fixture's, removed afterwards
+      const start = NOW - 10 * DAY_MS;
+      await f.telemetry.writePoints([0, 1].map((k) => ({ ts: start + k * MINUTE_MS, city: 'cnx', site: 'cnx-s1', device: 'cnx-aq1', domain: 'air' as const, values: { pm25: 12, noise: 64.5 + k } })));
+      onTestFinished(() => f.telemetry.deleteBefore({ pointsBefore: NOW - 5 * DAY_MS }));
+      const entities = JSON.parse((await get(`/v1/cities/cnx/export/ngsi-ld?domain=air&device=cnx-aq1&from=${start}&to=${start + 2 * MINUTE_MS}`)).body);
+      expect(entities.map((e: { type: string }) => e.type)).toEqual(['AirQualityObserved', 'NoiseLevelObserved', 'AirQualityObserved', 'NoiseLevelObserved']);
+      expect(entities[0]).not.toHaveProperty('noise');
+      // cnx-aq1 is an aq-station: one reading a minute, so each LAeq covers the minute before it
+      expect(entities[3]).toEqual({
+        id: `urn:ngsi-ld:NoiseLevelObserved:cnx:cnx-aq1:${iso(start + MINUTE_MS)}`,
+        type: 'NoiseLevelObserved',
+        dateObservedFrom: { type: 'Property', value: { '@type': 'DateTime', '@value': iso(start) } },
+        dateObservedTo: { type: 'Property', value: { '@type': 'DateTime', '@value': iso(start + MINUTE_MS) } },
+        location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [98.9897, 18.7905] } },
+        areaServed: { type: 'Property', value: 'Chiang Mai' },
+        name: { type: 'Property', value: 'Yupparaj School' },
+        LAeq: { type: 'Property', value: 65.5, unitCode: '2N', observedAt: iso(start + MINUTE_MS) },
+        refDevice: { type: 'Relationship', object: 'urn:ngsi-ld:Device:cnx:cnx-aq1' },
+        '@context': ['https://raw.githubusercontent.com/smart-data-models/dataModel.Environment/master/context.jsonld', 'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld'],
+      });
+    });
   });
 }

@@ -20,7 +20,9 @@ import { iso, roundValue } from './format.ts';
  *            totalActiveEnergyImport (kWh), phaseVoltage.L1, current.L1, totalPowerFactor.
  *            Solar generation has no ACMeasurement attribute and is exported as solarPower /
  *            solarEnergyGenerated (our own names, expanded by the default @vocab).
- * Noise is not part of AirQualityObserved (it belongs to NoiseLevelObserved) and is left out.
+ * - noise -> dataModel.Environment NoiseLevelObserved (noise is not part of AirQualityObserved): an air reading with a
+ *            noise level also gives one of these, LAeq (dB, unitCode 2N) over the reading's interval
+ *            (dateObservedFrom = the reading's time minus the device's expected interval, dateObservedTo = its time).
  */
 
 export const NGSI_LD_CORE_CONTEXT = 'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld';
@@ -106,19 +108,50 @@ export function entityId(domain: Domain, city: string, device: string, ts?: numb
   return ts === undefined ? base : `${base}:${iso(ts)}`;
 }
 
+/** location (when the site has coordinates), areaServed and name: the same on every model */
+function placeOf(point: TelemetryPoint, context: EntityContext): NgsiEntity {
+  const place: NgsiEntity = {};
+  const site = context.site;
+  if (site && site.lat !== null && site.lon !== null) {
+    place.location = { type: 'GeoProperty', value: { type: 'Point', coordinates: [site.lon, site.lat] } };
+  }
+  place.areaServed = { type: 'Property', value: context.cityName };
+  place.name = { type: 'Property', value: site?.name ?? point.site };
+  return place;
+}
+
+function deviceRef(point: TelemetryPoint): NgsiEntity {
+  return { type: 'Relationship', object: `urn:ngsi-ld:Device:${point.city}:${point.device}` };
+}
+
+export const NOISE_ENTITY_TYPE = 'NoiseLevelObserved';
+
+/** The NoiseLevelObserved of an air reading with a noise level, or null; `intervalMs` is the device's expected reporting interval. */
+export function toNoiseLevelObserved(point: TelemetryPoint, context: EntityContext, intervalMs: number): NgsiEntity | null {
+  const level = point.values.noise;
+  if (point.domain !== 'air' || level === undefined) return null;
+  const observedAt = iso(point.ts);
+  const base = `urn:ngsi-ld:${NOISE_ENTITY_TYPE}:${point.city}:${point.device}`;
+  return {
+    id: context.perReading ? `${base}:${observedAt}` : base,
+    type: NOISE_ENTITY_TYPE,
+    dateObservedFrom: { type: 'Property', value: { '@type': 'DateTime', '@value': iso(point.ts - intervalMs) } },
+    dateObservedTo: { type: 'Property', value: { '@type': 'DateTime', '@value': observedAt } },
+    ...placeOf(point, context),
+    LAeq: property(roundValue(level, 9), observedAt, '2N'),
+    refDevice: deviceRef(point),
+    '@context': [MODEL_CONTEXTS.air, NGSI_LD_CORE_CONTEXT],
+  };
+}
+
 export function toNgsiLd(point: TelemetryPoint, context: EntityContext): NgsiEntity {
   const observedAt = iso(point.ts);
   const entity: NgsiEntity = {
     id: entityId(point.domain, point.city, point.device, context.perReading ? point.ts : undefined),
     type: ENTITY_TYPES[point.domain],
     dateObserved: { type: 'Property', value: { '@type': 'DateTime', '@value': observedAt } },
+    ...placeOf(point, context),
   };
-  const site = context.site;
-  if (site && site.lat !== null && site.lon !== null) {
-    entity.location = { type: 'GeoProperty', value: { type: 'Point', coordinates: [site.lon, site.lat] } };
-  }
-  entity.areaServed = { type: 'Property', value: context.cityName };
-  entity.name = { type: 'Property', value: site?.name ?? point.site };
   const mappings = MAPPINGS[point.domain];
   const structured = new Map<string, { unitCode: string | undefined; members: Record<string, number> }>();
   for (const [param, raw] of Object.entries(point.values)) {
@@ -143,7 +176,7 @@ export function toNgsiLd(point: TelemetryPoint, context: EntityContext): NgsiEnt
   if (point.domain === 'waste' && point.values.lidOpen !== undefined) {
     entity.status = property(point.values.lidOpen >= 1 ? 'lidOpen' : 'ok', observedAt);
   }
-  entity.refDevice = { type: 'Relationship', object: `urn:ngsi-ld:Device:${point.city}:${point.device}` };
+  entity.refDevice = deviceRef(point);
   entity['@context'] = [MODEL_CONTEXTS[point.domain], NGSI_LD_CORE_CONTEXT];
   return entity;
 }

@@ -3,7 +3,8 @@ import { DAY_MS } from '@mueang/core';
 import { Type } from 'typebox';
 import { toCsv } from '../../data/csv.ts';
 import { iso } from '../../data/format.ts';
-import { toNgsiLd } from '../../data/ngsi-ld.ts';
+import { EXPECTED_INTERVAL_BY_DOMAIN, expectedIntervalMs } from '../../data/expected-interval.ts';
+import { toNgsiLd, toNoiseLevelObserved } from '../../data/ngsi-ld.ts';
 import { allParams, parseParamList, resolveRange } from '../../data/query-params.ts';
 import { CityParams, Domain, ParamsList, READ_PROBLEMS, problems } from '../../schemas/common.ts';
 import { RangeQuery, TagQuery } from '../../schemas/data.ts';
@@ -79,7 +80,8 @@ export const exportRoutes: FastifyPluginAsyncTypebox<DataRoutesOptions> = async 
         tags: ['export'],
         summary: 'FIWARE Smart Data Models as NGSI-LD entities',
         description:
-          'air → AirQualityObserved, water → WaterQualityObserved, waste → WasteContainer, energy → ACMeasurement; normalized NGSI-LD with @context. ' +
+          'air → AirQualityObserved (and NoiseLevelObserved after it for a reading with a noise level), water → WaterQualityObserved, waste → WasteContainer, ' +
+          'energy → ACMeasurement; normalized NGSI-LD with @context. ' +
           'Without from/to: one entity per device with its latest values; with from or to: one entity per reading (at most 31 days).',
         params: CityParams,
         querystring: NgsiQuery,
@@ -100,7 +102,13 @@ export const exportRoutes: FastifyPluginAsyncTypebox<DataRoutesOptions> = async 
       } else {
         points = await telemetry.latest({ city, domain: q.domain, ...tagFilter(q) });
       }
-      const entities = points.map((p) => toNgsiLd(p, { city, cityName: cityRecord.name, site: sites.get(p.site), perReading }));
+      const devices = q.domain === 'air' ? new Map((await state.listDevices({ cityId: city, domain: 'air' })).map((d) => [d.id, d])) : new Map();
+      const entities = points.flatMap((p) => {
+        const context = { city, cityName: cityRecord.name, site: sites.get(p.site), perReading };
+        const device = devices.get(p.device);
+        const noise = toNoiseLevelObserved(p, context, device ? expectedIntervalMs(device) : EXPECTED_INTERVAL_BY_DOMAIN[p.domain]);
+        return noise ? [toNgsiLd(p, context), noise] : [toNgsiLd(p, context)];
+      });
       // serialised here: the entity attributes are dynamic, a response schema would strip them
       return reply.type(NGSI_LD_CONTENT_TYPE).send(JSON.stringify(entities) as never);
     },
