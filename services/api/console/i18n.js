@@ -89,6 +89,8 @@ const LABELS = {
   standardLine: { en: 'Standard limit', th: 'ค่ามาตรฐาน' },
   hourlyMean: { en: 'Hourly mean', th: 'ค่าเฉลี่ยรายชั่วโมง' },
   rollingMean: { en: 'Rolling mean', th: 'ค่าเฉลี่ยต่อเนื่อง' },
+  hourlyLeq: { en: 'Hourly Leq', th: 'ระดับเสียงเฉลี่ย (Leq) รายชั่วโมง' },
+  rollingLeq: { en: 'Rolling Leq', th: 'ระดับเสียงเฉลี่ย (Leq) ต่อเนื่อง' },
   noStandard: { en: 'No standard applies.', th: 'ไม่มีค่ามาตรฐานที่ใช้' },
   latest: { en: 'Latest', th: 'ล่าสุด' },
   highest: { en: 'Highest', th: 'สูงสุด' },

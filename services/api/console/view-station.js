@@ -145,8 +145,11 @@ export function stationView(main, ctx) {
     const latest = values[values.length - 1];
     const max = Math.max(...values);
     const label = pick(p.label);
-    const series = [{ points: p.points, className: 'line-hourly', label: t('hourlyMean') }];
-    if (p.rolling) series.push({ points: p.rolling.points, className: 'line-rolling', label: `${t('rollingMean')}: ${pick(p.rolling.label)}` });
+    // sound levels average as energy (Leq)
+    const hourlyKey = p.statistic === 'leq' ? 'hourlyLeq' : 'hourlyMean';
+    const rollingKey = p.statistic === 'leq' ? 'rollingLeq' : 'rollingMean';
+    const series = [{ points: p.points, className: 'line-hourly', label: t(hourlyKey) }];
+    if (p.rolling) series.push({ points: p.rolling.points, className: 'line-rolling', label: `${t(rollingKey)}: ${pick(p.rolling.label)}` });
     const limits = [];
     if (p.standard?.max !== null && p.standard?.max !== undefined) limits.push({ value: p.standard.max, label: `${t('standardLine')} ${formatNumber(p.standard.max, 3)} ${p.unit}` });
     if (p.standard?.min !== null && p.standard?.min !== undefined) limits.push({ value: p.standard.min, label: `${t('standardLine')} ${formatNumber(p.standard.min, 3)} ${p.unit}` });
@@ -163,15 +166,15 @@ export function stationView(main, ctx) {
         h('dd', { class: 'completeness' }, formatPercent(p.completeness)),
         h('dt', null, t('standard')),
         h('dd', null, p.standard ? `${pick(p.standard.name)} (${p.standard.id}, ${p.standard.version}): ${limitText(p.standard)}` : t('noStandard')),
-        p.rolling ? h('dt', null, t('rollingMean')) : null,
+        p.rolling ? h('dt', null, t(rollingKey)) : null,
         p.rolling ? h('dd', null, pick(p.rolling.label)) : null,
       ),
       lineChart({ from, to, series, limits, unit: p.unit, title: `${label}, ${t(`range_${trend.range}`)}`, description: summary, decimals: p.decimals }),
       h(
         'ul',
         { class: 'chart-key', 'aria-hidden': 'true' },
-        h('li', { class: 'key-hourly' }, t('hourlyMean')),
-        p.rolling ? h('li', { class: 'key-rolling' }, `${t('rollingMean')} (${pick(p.rolling.label)})`) : null,
+        h('li', { class: 'key-hourly' }, t(hourlyKey)),
+        p.rolling ? h('li', { class: 'key-rolling' }, `${t(rollingKey)} (${pick(p.rolling.label)})`) : null,
         limits.length > 0 ? h('li', { class: 'key-limit' }, t('standardLine')) : null,
       ),
       h('p', { class: 'note' }, summary),

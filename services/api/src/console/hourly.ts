@@ -1,11 +1,13 @@
-import { HOUR_MS, type Domain } from '@mueang/core';
+import { HOUR_MS, energyLevel, getParameter, levelEnergy, type Domain } from '@mueang/core';
 import type { TelemetryStore } from '@mueang/storage';
 import { HOURLY_ROLLUP_AFTER_MS } from '../data/aggregate.ts';
 
-/** One hour of one parameter of one device: the mean and how many readings it is made of. */
+/** One hour of one parameter of one device: the mean and how many readings it is made of, and the Leq of a sound level. */
 export interface HourBucket {
   mean: number;
   count: number;
+  /** energy mean (dB) of sound levels; absent for other parameters and for hours rolled up before it existed */
+  leq?: number;
 }
 
 /** device -> parameter -> hour start -> bucket */
@@ -40,19 +42,28 @@ export async function hourlySeries(telemetry: TelemetryStore, request: HourlyReq
   if (request.params.length === 0 || request.to <= request.from) return { source: 'raw', series };
   if (request.to - request.from > HOURLY_ROLLUP_AFTER_MS) {
     const rows = await telemetry.queryRollups({ ...tags, period: '1h', domain: request.domain, params: request.params, from: request.from, to: request.to });
-    for (const row of rows) if (row.count > 0) put(series, row.device, row.param, row.start, { mean: row.mean, count: row.count });
+    for (const row of rows) if (row.count > 0) put(series, row.device, row.param, row.start, { mean: row.mean, count: row.count, ...(row.leq === undefined ? {} : { leq: row.leq }) });
     return { source: 'rollup-1h', series };
   }
   const query = { ...tags, domain: request.domain, params: request.params, from: request.from, to: request.to, windowMs: HOUR_MS, groupBy: ['device' as const] };
-  const [means, counts] = await Promise.all([telemetry.aggregate({ ...query, fn: 'mean' }), telemetry.aggregate({ ...query, fn: 'count' })]);
+  const levels = request.params.filter((p) => getParameter(request.domain, p)?.energyAveraged);
+  const [means, counts, leqs] = await Promise.all([
+    telemetry.aggregate({ ...query, fn: 'mean' }),
+    telemetry.aggregate({ ...query, fn: 'count' }),
+    levels.length > 0 ? telemetry.aggregate({ ...query, params: levels, fn: 'leq' }) : Promise.resolve([]),
+  ]);
+  const key = (device: string | undefined, param: string, start: number) => `${device}\u0000${param}\u0000${start}`;
   const countOf = new Map<string, number>();
-  for (const row of counts) for (const [param, n] of Object.entries(row.values)) countOf.set(`${row.tags.device}\u0000${param}\u0000${row.start}`, n);
+  for (const row of counts) for (const [param, n] of Object.entries(row.values)) countOf.set(key(row.tags.device, param, row.start), n);
+  const leqOf = new Map<string, number>();
+  for (const row of leqs) for (const [param, leq] of Object.entries(row.values)) leqOf.set(key(row.tags.device, param, row.start), leq);
   for (const row of means) {
     const device = row.tags.device;
     if (!device) continue;
     for (const [param, mean] of Object.entries(row.values)) {
-      const count = countOf.get(`${device}\u0000${param}\u0000${row.start}`) ?? 0;
-      if (count > 0) put(series, device, param, row.start, { mean, count });
+      const count = countOf.get(key(device, param, row.start)) ?? 0;
+      const leq = leqOf.get(key(device, param, row.start));
+      if (count > 0) put(series, device, param, row.start, { mean, count, ...(leq === undefined ? {} : { leq }) });
     }
   }
   return { source: 'raw', series };
@@ -68,6 +79,8 @@ export function hoursOf(from: number, to: number): number[] {
 export interface WindowMean {
   /** mean of the readings (hourly means weighted by their counts); null below the completeness threshold */
   value: number | null;
+  /** Leq of the readings (hourly energies weighted by their counts); null below the threshold or when an hour has no Leq */
+  leq: number | null;
   /** covered expected slots / expected slots, 0-1 */
   completeness: number;
 }
@@ -80,6 +93,7 @@ export function windowMean(buckets: ReadonlyMap<number, HourBucket> | undefined,
   const slotsPerHour = Math.max(1, Math.round(HOUR_MS / expectedIntervalMs));
   const expected = Math.max(1, Math.round((to - from) / expectedIntervalMs));
   let sum = 0;
+  let energy = 0;
   let count = 0;
   let covered = 0;
   if (buckets) {
@@ -87,10 +101,12 @@ export function windowMean(buckets: ReadonlyMap<number, HourBucket> | undefined,
       const b = buckets.get(t);
       if (!b) continue;
       sum += b.mean * b.count;
+      energy += b.leq === undefined ? Number.NaN : b.count * levelEnergy(b.leq);
       count += b.count;
       covered += Math.min(b.count, slotsPerHour);
     }
   }
   const completeness = Math.min(1, covered / expected);
-  return { value: count > 0 && completeness >= minCompleteness ? sum / count : null, completeness };
+  const enough = count > 0 && completeness >= minCompleteness;
+  return { value: enough ? sum / count : null, leq: enough && Number.isFinite(energy) ? energyLevel(energy / count) : null, completeness };
 }

@@ -101,8 +101,9 @@ export const TrendOut = Type.Object({
       label: Bilingual,
       unit: Type.String(),
       decimals: Type.Integer(),
+      statistic: Type.Union([Type.Literal('mean'), Type.Literal('leq')], { description: "how points and the rolling line average: 'leq' (energy mean) for sound levels" }),
       completeness: Type.Number({ description: '0-1 over the range' }),
-      points: Type.Array(Point, { description: '[hour start (epoch ms), hourly mean]' }),
+      points: Type.Array(Point, { description: '[hour start (epoch ms), hourly mean or Leq]' }),
       standard: Type.Union([
         Type.Object({
           id: Type.String(),

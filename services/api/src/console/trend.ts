@@ -3,6 +3,7 @@ import {
   HOUR_MS,
   MIN_COMPLETENESS,
   aqiTableFor,
+  getParameter,
   isAqiPollutant,
   parametersOf,
   standardsFor,
@@ -29,7 +30,7 @@ export const TREND_METHOD =
   'Points: hourly means (raw readings up to 2 days, hourly rollups beyond). Rolling line: at the end of each hour, the mean of the readings of the standard\'s averaging window ending then ' +
   '(hourly means weighted by their counts), drawn only when the window holds at least 75 % of the expected readings (an hour covers at most its expected slots). ' +
   'Completeness: covered expected slots / expected slots over the range. Air: the ambient-air standard with the averaging the Thai AQI uses for the pollutant; ' +
-  "water: the limits of the site's assigned surface-water class.";
+  "noise: hourly Leq (energy means) and the Leq 24 h against the general noise standard; water: the limits of the site's assigned surface-water class.";
 
 export interface TrendStandardOut {
   id: string;
@@ -49,7 +50,9 @@ export interface TrendParamOut {
   unit: string;
   decimals: number;
   completeness: number;
-  /** [hour start epoch ms, hourly mean] */
+  /** how points and the rolling line average: 'leq' (energy mean) for sound levels, else 'mean' */
+  statistic: 'mean' | 'leq';
+  /** [hour start epoch ms, hourly mean or Leq] */
   points: number[][];
   standard: TrendStandardOut | null;
   /** [window end epoch ms, rolling mean or null when under the completeness threshold] */
@@ -70,6 +73,10 @@ export interface TrendOut {
 
 /** The standard a parameter's chart shows, or null (e.g. temperature). */
 export function chartStandard(device: Device, site: Site | null, param: string, at: number): Standard | null {
+  if (device.domain === 'air' && getParameter('air', param)?.energyAveraged) {
+    // the general noise standard's Leq 24 h (Lmax is an instantaneous maximum, not a line over averages)
+    return standardsFor(param, at, { domain: 'air', category: 'noise' }).find((s) => s.statistic === 'leq' && s.averaging.kind === 'rolling') ?? null;
+  }
   if (device.domain === 'air') {
     const rolling = standardsFor(param, at, { domain: 'air', category: 'ambient-air' }).filter(
       (s) => s.averaging.kind === 'rolling' && s.statistic === 'mean' && (s.averaging.periodMs ?? 0) <= DAY_MS,
@@ -118,7 +125,12 @@ export async function computeTrend(telemetry: TelemetryStore, input: { city: str
   const params: TrendParamOut[] = [];
   for (const spec of specs) {
     const buckets = byParam?.get(spec.name);
-    const points = hours.filter((h) => buckets?.has(h)).map((h) => [h, roundValue((buckets?.get(h) as { mean: number }).mean, 4)]);
+    const statistic = spec.energyAveraged ? 'leq' : 'mean';
+    // an hour rolled up before Leq existed shows its arithmetic mean rather than nothing
+    const points = hours.filter((h) => buckets?.has(h)).map((h) => {
+      const b = buckets?.get(h) as { mean: number; leq?: number };
+      return [h, roundValue(statistic === 'leq' ? (b.leq ?? b.mean) : b.mean, 4)];
+    });
     if (points.length === 0) continue;
     const standard = standards.get(spec.name) ?? null;
     const period = rollingPeriod(standard);
@@ -130,7 +142,8 @@ export async function computeTrend(telemetry: TelemetryStore, input: { city: str
             points: hours.map((h) => {
               const end = h + HOUR_MS;
               const mean = windowMean(buckets, end - period, end, interval, MIN_COMPLETENESS);
-              return [end, mean.value === null ? null : roundValue(mean.value, 4)];
+              const value = statistic === 'leq' ? mean.leq : mean.value;
+              return [end, value === null ? null : roundValue(value, 4)];
             }),
           }
         : null;
@@ -139,6 +152,7 @@ export async function computeTrend(telemetry: TelemetryStore, input: { city: str
       label: { en: spec.label.en, th: spec.label.th },
       unit: spec.unit,
       decimals: spec.decimals,
+      statistic,
       completeness: roundValue(windowMean(buckets, from, to, interval, MIN_COMPLETENESS).completeness, 4),
       points,
       standard: standard ? standardOut(standard) : null,

@@ -159,6 +159,30 @@ describe('device trend', () => {
   });
 });
 
+describe('device trend of noise', () => {
+  it('draws hourly Leq (energy means) and the Leq 24 h against the general noise standard', async () => {
+    // a noise station at cnx-s1: each hour six minutes at 90 dBA and 54 at 50 (hourly mean 54, Leq 80.0)
+    await f.state.upsertDevice({ id: 'cnx-noise1', cityId: 'cnx', siteId: 'cnx-s1', domain: 'air', kind: 'aq-station', name: 'Night market noise' });
+    const points = Array.from({ length: 1440 }, (_, k) => ({ ts: NOW - k * 60_000, city: 'cnx', site: 'cnx-s1', device: 'cnx-noise1', domain: 'air' as const, values: { noise: k % 60 < 6 ? 90 : 50 } }));
+    await f.telemetry.writePoints(points);
+    const leq = 10 * Math.log10((6 * 10 ** 9 + 54 * 10 ** 5) / 60);
+    const trend = (await f.call({ method: 'GET', url: '/v1/cities/cnx/devices/cnx-noise1/trend?range=24h', as: 'viewerCnx' })).json();
+    const noise = trend.params.find((p: { param: string }) => p.param === 'noise');
+    expect(noise.statistic).toBe('leq');
+    expect(noise.standard).toMatchObject({ id: 'th-noise-leq-24h', max: 70, statistic: 'leq', averaging: { periodMs: 24 * HOUR_MS } });
+    // the full hours (the first and last hours of the range hold part of an hour each)
+    const full = noise.points.filter((p: [number, number]) => p[0] > NOW - 23 * HOUR_MS && p[0] < NOW - HOUR_MS);
+    expect(full.length).toBeGreaterThan(20);
+    for (const [, value] of full as Array<[number, number]>) expect(value).toBeCloseTo(leq, 3);
+    const valued = noise.rolling.points.filter((p: Array<number | null>) => p[1] !== null);
+    expect(valued.length).toBeGreaterThan(0);
+    for (const [, value] of valued) expect(Math.abs((value as number) - leq)).toBeLessThan(0.5);
+    // the other air parameters stay arithmetic means
+    const other = await f.call({ method: 'GET', url: '/v1/cities/cnx/devices/cnx-aq1/trend?range=24h', as: 'viewerCnx' });
+    expect(other.json().params.every((p: { statistic: string }) => p.statistic === 'mean')).toBe(true);
+  });
+});
+
 describe('live alert stream', () => {
   it('follows a city by polling the alert store, one poller per city, stopped when nobody listens', async () => {
     const feed = new AlertFeed({ repository: alerts, pollIntervalMs: 20, now: () => NOW });
