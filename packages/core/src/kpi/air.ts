@@ -18,6 +18,9 @@ export interface AirDaySeries {
   aqiPollutant: string | null;
   noiseStationsValid: number;
   noiseStationsWithin: number;
+  /** the loudest station's Leq 24 h where one is known (days decided by bounds have none), dBA */
+  noiseLeqMax: number | null;
+  noiseLimit: number | null;
 }
 
 export interface AirResults {
@@ -64,6 +67,8 @@ export function computeAir(ctx: AssessmentContext): AirResults {
       aqiPollutant: null,
       noiseStationsValid: 0,
       noiseStationsWithin: 0,
+      noiseLeqMax: null,
+      noiseLimit: null,
     };
   });
 
@@ -271,6 +276,8 @@ function computeNoise(ctx: AssessmentContext, series: AirDaySeries[]): KpiOutcom
       decidedBy[result.decidedBy] = (decidedBy[result.decidedBy] ?? 0) + 1;
       const s = series[dayIndex.get(day.start) as number] as AirDaySeries;
       s.noiseStationsValid += 1;
+      s.noiseLimit = result.standard.limit.max ?? null;
+      if (result.leq !== null) s.noiseLeqMax = Math.max(s.noiseLeqMax ?? -Infinity, result.leq);
       if (result.state === 'within') {
         stationWithin += 1;
         s.noiseStationsWithin += 1;

@@ -245,6 +245,10 @@ export interface CityDay {
   aqiPollutant: string | null;
   noiseStationsValid: number;
   noiseStationsWithin: number;
+  /** the loudest station's Leq 24 h where one is known (days decided by bounds have none), dBA */
+  noiseLeqMax: number | null;
+  /** the noise standard's limit that day (Leq 24 h), when a station had a valid day */
+  noiseLimit: number | null;
   waterSamplesValid: number;
   waterSamplesWithin: number;
   binsValid: number;

@@ -94,6 +94,9 @@ function valueSuite(openTelemetry: () => Promise<TelemetryStore>): void {
     // 60 dBA days (Leq 60) pass; 2 June (Leq 72) fails; 1 June has no Leq (12 h at 75, 12 h at 55): from its hours, Leq 72.0 > 70
     expect(k.value).toBe(60);
     expect(k.details).toMatchObject({ stationDaysExpected: 6, stationDaysValid: 5, stationDaysWithin: 3, decidedBy: { 'day-leq': 4, hours: 1 } });
+    // the evidence chart's series: the loudest station's Leq per day (a1 alone; 4 June has too little data)
+    expect(a.series.map((d) => d.noiseLeqMax)).toEqual([60, 60, 72.03, 72, 60, null]);
+    expect(a.series.map((d) => d.noiseLimit)).toEqual([70, 70, 70, 70, 70, null]);
   });
 
   it('water: samples within class 3, the unclassified site not assessed', () => {

@@ -104,7 +104,9 @@ describe('evidence pack', () => {
     expect(html).toContain('30 May 2023');
     expect(html).toContain('รายงานหลักฐานการประเมินเมืองอัจฉริยะ');
     expect(html).toContain('Smart City assessment evidence');
-    expect((html.match(/<svg /g) ?? []).length).toBe(6);
+    expect((html.match(/<svg /g) ?? []).length).toBe(7);
+    expect(html).toContain('Noise: Leq 24 h against the general standard');
+    expect(html).toContain('ระดับเสียงเฉลี่ย 24 ชั่วโมงเทียบกับมาตรฐานทั่วไป');
     // nothing to fetch: no scripts, no external stylesheets, fonts or images
     expect(html).not.toMatch(/<script|<link |@import|url\(|src=|href="http/i);
     const thaiOnly = second.files['index.html'].toString('utf8');

@@ -84,6 +84,26 @@ function charts(a: CityAssessment, lang: Lang): string {
     caption: L('Worst station of each day (project choice "city-aqi"); grey: no station with enough data.', 'ค่าของสถานีที่แย่ที่สุดในแต่ละวัน สีเทา: ไม่มีข้อมูลเพียงพอ'),
   });
 
+  if (days.some((d) => d.noiseStationsValid > 0)) {
+    sections.push({
+      title: L('Noise: Leq 24 h against the general standard', 'ระดับเสียงเฉลี่ย 24 ชั่วโมงเทียบกับมาตรฐานทั่วไป'),
+      svg: timeChart({
+        title: plain(lang, L('Daily noise', 'ระดับเสียงรายวัน')),
+        dates,
+        xTicks: ticks,
+        yLabel: 'dBA',
+        series: [
+          { label: plain(lang, L('loudest station (Leq 24 h)', 'สถานีที่ดังที่สุด (Leq 24 ชม.)')), colour: '#b05a00', values: days.map((d) => d.noiseLeqMax) },
+          { label: plain(lang, L('standard (Leq 24 h)', 'มาตรฐาน (Leq 24 ชม.)')), colour: '#cc0000', step: true, values: days.map((d) => d.noiseLimit) },
+        ],
+      }),
+      caption: L(
+        "Energy mean of each station day's readings, 10·log10(mean(10^(L/10))), from the daily rollups; the loudest station of each day. A day settled without its Leq (rolled up before the platform kept it, and decided by the readings' bounds) shows no value.",
+        'ค่าเฉลี่ยเชิงพลังงานของระดับเสียงในแต่ละวันของสถานี จากข้อมูลสรุปรายวัน แสดงสถานีที่ดังที่สุดของแต่ละวัน วันที่ตัดสินจากขอบเขตของค่าที่วัดได้โดยไม่มีค่า Leq จะไม่แสดงค่า',
+      ),
+    });
+  }
+
   const water = a.kpis.find((k) => k.id === 'water.samples-within-class');
   const sites = (water?.details.sites as Array<{ siteName: string; waterClass: number; withinPercent: number; samplesValid: number }> | undefined) ?? [];
   const bars: HorizontalBar[] = sites.map((s) => ({ label: `${s.siteName} (${plain(lang, L('class', 'ประเภท'))} ${s.waterClass})`, value: s.samplesValid > 0 ? s.withinPercent : null, note: `n=${s.samplesValid}` }));
