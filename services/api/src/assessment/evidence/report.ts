@@ -1,7 +1,7 @@
 /** The printable evidence report (index.html): self-contained HTML, Thai and/or English, inline SVG charts. */
 import { AQI_BANDS, KPI_GROUP_NAMES, PROJECT_CHOICES, aqiBand, type BilingualText, type CityAssessment, type CityDay, type KpiValue } from '@mueang/core';
 import { englishDate, escapeHtml, monthLabel, num, plain, t, tb, thaiDate, type Lang } from './i18n.ts';
-import { calendarHeatmap, percentBars, timeChart, type HorizontalBar } from './svg.ts';
+import { calendarHeatmap, percentBars, timeChart, type HorizontalBar, type Series } from './svg.ts';
 
 const L = (en: string, th: string): BilingualText => ({ en, th });
 
@@ -53,20 +53,21 @@ function charts(a: CityAssessment, lang: Lang): string {
   const dates = days.map((d) => d.date);
   const ticks = xTicks(days, lang);
   const sections: Array<{ title: BilingualText; svg: string; caption: BilingualText }> = [];
+  /** a chart over the period's days */
+  const daily = (title: BilingualText, yLabel: string, series: Series[], yMax?: number) =>
+    timeChart({ title: plain(lang, title), dates, xTicks: ticks, yLabel, series, ...(yMax === undefined ? {} : { yMax }) });
 
   sections.push({
     title: L('Daily PM2.5 against the 24-hour standard', 'ค่า PM2.5 รายวันเทียบกับมาตรฐานเฉลี่ย 24 ชั่วโมง'),
-    svg: timeChart({
-      title: plain(lang, L('Daily PM2.5', 'PM2.5 รายวัน')),
-      dates,
-      xTicks: ticks,
-      yLabel: 'µg/m³',
-      series: [
+    svg: daily(
+      L('Daily PM2.5', 'PM2.5 รายวัน'),
+      'µg/m³',
+      [
         { label: plain(lang, L('mean of stations', 'ค่าเฉลี่ยทุกสถานี')), colour: '#1f5fa8', values: days.map((d) => d.pm25Mean) },
         { label: plain(lang, L('highest station', 'สถานีสูงสุด')), colour: '#888888', dashed: true, values: days.map((d) => d.pm25Max) },
         { label: plain(lang, L('standard (24 h)', 'มาตรฐาน (24 ชม.)')), colour: '#cc0000', step: true, values: days.map((d) => d.pm25Limit) },
       ],
-    }),
+    ),
     caption: L(
       'Station day means from daily rollups; the standard line steps where a new edition came into force (50 → 37.5 µg/m³ on 2023-06-01).',
       'ค่าเฉลี่ยรายวันของสถานี เส้นมาตรฐานเปลี่ยนตามฉบับที่มีผลในแต่ละวัน (50 → 37.5 มคก./ลบ.ม. ตั้งแต่ 1 มิถุนายน 2566)',
@@ -87,16 +88,14 @@ function charts(a: CityAssessment, lang: Lang): string {
   if (days.some((d) => d.noiseStationsValid > 0)) {
     sections.push({
       title: L('Noise: Leq 24 h against the general standard', 'ระดับเสียงเฉลี่ย 24 ชั่วโมงเทียบกับมาตรฐานทั่วไป'),
-      svg: timeChart({
-        title: plain(lang, L('Daily noise', 'ระดับเสียงรายวัน')),
-        dates,
-        xTicks: ticks,
-        yLabel: 'dBA',
-        series: [
+      svg: daily(
+        L('Daily noise', 'ระดับเสียงรายวัน'),
+        'dBA',
+        [
           { label: plain(lang, L('loudest station (Leq 24 h)', 'สถานีที่ดังที่สุด (Leq 24 ชม.)')), colour: '#b05a00', values: days.map((d) => d.noiseLeqMax) },
           { label: plain(lang, L('standard (Leq 24 h)', 'มาตรฐาน (Leq 24 ชม.)')), colour: '#cc0000', step: true, values: days.map((d) => d.noiseLimit) },
         ],
-      }),
+      ),
       caption: L(
         "Energy mean of each station day's readings, 10·log10(mean(10^(L/10))), from the daily rollups; the loudest station of each day. A day settled without its Leq (rolled up before the platform kept it, and decided by the readings' bounds) shows no value.",
         'ค่าเฉลี่ยเชิงพลังงานของระดับเสียงในแต่ละวันของสถานี จากข้อมูลสรุปรายวัน แสดงสถานีที่ดังที่สุดของแต่ละวัน วันที่ตัดสินจากขอบเขตของค่าที่วัดได้โดยไม่มีค่า Leq จะไม่แสดงค่า',
@@ -117,50 +116,44 @@ function charts(a: CityAssessment, lang: Lang): string {
   const reference = typeof energy?.details.referenceKwhPerDay === 'number' ? (energy.details.referenceKwhPerDay as number) : null;
   sections.push({
     title: L('Energy use against the baseline', 'การใช้ไฟฟ้าเทียบกับค่าฐาน'),
-    svg: timeChart({
-      title: plain(lang, L('Daily electricity', 'การใช้ไฟฟ้ารายวัน')),
-      dates,
-      xTicks: ticks,
-      yLabel: 'kWh',
-      series: [
+    svg: daily(
+      L('Daily electricity', 'การใช้ไฟฟ้ารายวัน'),
+      'kWh',
+      [
         { label: plain(lang, L('consumption (valid meters)', 'การใช้ไฟฟ้า (มิเตอร์ที่มีข้อมูล)')), colour: '#7a4fb0', values: days.map((d) => d.energyKwh) },
         { label: plain(lang, L('solar generation', 'ผลิตจากแสงอาทิตย์')), colour: '#e0a100', values: days.map((d) => d.solarKwh) },
         ...(reference === null ? [] : [{ label: plain(lang, L('baseline (kWh/day)', 'ค่าฐาน (kWh/วัน)')), colour: '#cc0000', step: true, dashed: true, values: days.map(() => reference) }]),
       ],
-    }),
+    ),
     caption: L('kWh per day = day mean power × 24 h, summed over the meters with enough data that day.', 'พลังงานไฟฟ้ารายวัน = กำลังไฟฟ้าเฉลี่ยของวัน × 24 ชั่วโมง รวมทุกมิเตอร์ที่มีข้อมูลเพียงพอ'),
   });
 
   sections.push({
     title: L('Waste collection', 'การจัดเก็บขยะ'),
-    svg: timeChart({
-      title: plain(lang, L('Bins collected on time', 'ถังขยะที่เก็บขนตรงเวลา')),
-      dates,
-      xTicks: ticks,
-      yLabel: '%',
-      yMax: 100,
-      series: [
+    svg: daily(
+      L('Bins collected on time', 'ถังขยะที่เก็บขนตรงเวลา'),
+      '%',
+      [
         { label: plain(lang, L('bins collected before full (%)', 'ถังที่เก็บก่อนเต็ม (%)')), colour: '#3b8f3b', bars: true, values: days.map((d) => (d.binsValid > 0 ? (100 * d.binsOnTime) / d.binsValid : null)) },
         { label: plain(lang, L('bins overflowing (%)', 'ถังที่ขยะล้น (%)')), colour: '#cc0000', bars: true, values: days.map((d) => (d.binsValid > 0 && d.binsOverflowing > 0 ? (100 * d.binsOverflowing) / d.binsValid : null)) },
       ],
-    }),
+      100,
+    ),
     caption: L('Per day: share of bins with valid data whose highest filling level stayed below the full threshold, and share that overflowed.', 'รายวัน: ร้อยละของถังที่ระดับขยะสูงสุดต่ำกว่าเกณฑ์เต็มถัง และร้อยละของถังที่ขยะล้น'),
   });
 
   sections.push({
     title: L('Monitoring completeness', 'ความครบถ้วนของการตรวจวัด'),
-    svg: timeChart({
-      title: plain(lang, L('Data completeness per day', 'ความครบถ้วนของข้อมูลรายวัน')),
-      dates,
-      xTicks: ticks,
-      yLabel: '%',
-      yMax: 100,
-      series: [
+    svg: daily(
+      L('Data completeness per day', 'ความครบถ้วนของข้อมูลรายวัน'),
+      '%',
+      [
         { label: plain(lang, L('readings received / expected', 'ข้อมูลที่ได้รับ / ที่ควรได้รับ')), colour: '#1f5fa8', values: days.map((d) => (d.devicesExpected > 0 ? d.completeness * 100 : null)) },
         { label: plain(lang, L('devices reporting', 'อุปกรณ์ที่ส่งข้อมูล')), colour: '#2a8f6a', dashed: true, values: days.map((d) => (d.devicesExpected > 0 ? (100 * d.devicesReporting) / d.devicesExpected : null)) },
         { label: plain(lang, L('75 % rule', 'เกณฑ์ร้อยละ 75')), colour: '#cc0000', step: true, dashed: true, values: days.map(() => 75) },
       ],
-    }),
+      100,
+    ),
     caption: L('A window or day counts only with at least 75 % of its expected readings (project choice "completeness").', 'ช่วงเวลาหรือวันจะนับเมื่อมีข้อมูลอย่างน้อยร้อยละ 75 ของที่ควรได้รับ'),
   });
 
