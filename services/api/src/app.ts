@@ -212,7 +212,7 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
       await v1.register(alertRoutes, { state, alerts: options.alerts ?? alertRepository(state), now, audit, alertsInStateStore: options.alerts === undefined });
       await v1.register(auditRoutes, { state });
       await v1.register(rollupRoutes, { ingestControl: options.ingestControl ?? null, audit, now });
-      await v1.register(consoleApiRoutes, { state, telemetry, now, alerts: options.alerts, alertPollIntervalMs: options.console?.alertPollIntervalMs });
+      await v1.register(consoleApiRoutes, { state, telemetry, now, alerts: options.alerts, alertPollIntervalMs: options.console?.alertPollIntervalMs, metrics });
     },
     { prefix: '/v1' },
   );

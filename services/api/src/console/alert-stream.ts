@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StateStore } from '@mueang/storage';
 import type { ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
 import { Type } from 'typebox';
 import { ApiError } from '../errors.ts';
+import { countHijackedResponse } from '../plugins/metrics.ts';
 import { loadCity } from '../routes/registry/cities.ts';
 import { CityParams, problems, READ_PROBLEMS } from '../schemas/common.ts';
 import type { AlertFeed, AlertFeedEvent, FeedStatus } from './alert-feed.ts';
@@ -15,6 +17,8 @@ export interface AlertStreamOptions {
   heartbeatMs?: number;
   /** a client that has not read this much is dropped (it reconnects and re-reads the list) */
   maxBufferedBytes?: number;
+  /** the API's request metrics: a stream is counted when it ends */
+  metrics?: Registry | undefined;
 }
 
 /** what the browser waits before reconnecting after the stream ends */
@@ -69,6 +73,7 @@ export const alertStreamRoutes: FastifyPluginAsyncTypebox<AlertStreamOptions> = 
       await loadCity(state, city);
 
       reply.hijack();
+      if (options.metrics) countHijackedResponse(options.metrics, request, reply);
       const res = reply.raw;
       // headers set by hooks (CORS) would be lost with the hijack: carry them over
       const inherited = Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, v]) => v !== undefined)) as Record<string, string | string[] | number>;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { alertRepository, type AlertRepository, type StateStore, type TelemetryStore } from '@mueang/storage';
+import type { Registry } from 'prom-client';
 import { loadCity } from '../routes/registry/cities.ts';
 import { loadDevice } from '../routes/registry/devices.ts';
 import { CityParams, READ_PROBLEMS, problems } from '../schemas/common.ts';
@@ -17,6 +18,8 @@ export interface ConsoleApiOptions {
   alerts?: Pick<AlertRepository, 'list'> | undefined;
   /** how often the live alert stream reads the alert store (default 2000 ms) */
   alertPollIntervalMs?: number | undefined;
+  /** the API's request metrics (alert streams are counted when they end) */
+  metrics?: Registry | undefined;
 }
 
 /**
@@ -67,5 +70,5 @@ export const consoleApiRoutes: FastifyPluginAsyncTypebox<ConsoleApiOptions> = as
     },
   );
 
-  await app.register(alertStreamRoutes, { state, feed });
+  await app.register(alertStreamRoutes, { state, feed, metrics: options.metrics });
 };

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 export const REQUESTS_METRIC = 'mueang_api_requests_total';
@@ -47,5 +47,16 @@ export function countUnroutedResponse(registry: Registry, method: string, reply:
     const labels = { method, route: BAD_URL_ROUTE, status: String(reply.statusCode) };
     requests.inc(labels);
     durations.observe(labels, reply.elapsedTime / 1000);
+  });
+}
+
+/**
+ * Counts a hijacked response (a server-sent event stream) when its connection closes: hijacked replies run no
+ * onResponse hook. Not timed: a stream's lifetime is not a response time.
+ */
+export function countHijackedResponse(registry: Registry, request: FastifyRequest, reply: FastifyReply): void {
+  const requests = counter(registry);
+  reply.raw.once('close', () => {
+    requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.raw.statusCode) });
   });
 }

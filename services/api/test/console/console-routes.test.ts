@@ -241,7 +241,11 @@ describe('live alert stream', () => {
     expect(ack.statusCode).toBe(200);
     // the bkk alert never reaches a cnx stream: the next event is the acknowledgement
     expect(await nextEvent()).toMatchObject({ event: 'alert', data: { change: 'acknowledged', alert: { id: 'al-cnx-stream', acknowledged: true, acknowledgedBy: 'test operatorCnx' } } });
+    const streamed = async () => (await f.call({ method: 'GET', url: '/metrics' })).body.match(/mueang_api_requests_total\{method="GET",route="\/v1\/cities\/:city\/alerts\/stream",status="200"\} (\d+)/)?.[1];
+    // counted once it ends (a stream has no response time to wait for)
+    expect(await streamed()).toBeUndefined();
     controller.abort();
+    await expect.poll(streamed).toBe('1');
   });
 
   it('refuses other cities, and clients that do not ask for an event stream', async () => {
