@@ -8,7 +8,7 @@ import { countHijackedResponse } from '../plugins/metrics.ts';
 import { loadCity } from '../routes/registry/cities.ts';
 import { CityParams, problems, READ_PROBLEMS } from '../schemas/common.ts';
 import type { AlertFeed, AlertFeedEvent, FeedStatus } from './alert-feed.ts';
-import { alertOut } from './alert-view.ts';
+import { alertOut } from '../data/alert-view.ts';
 
 export interface AlertStreamOptions {
   state: StateStore;

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Audited, AuditTrail, TransactionStores } from '../audit/trail.ts';
 import { requirePrincipal } from '../auth/guards.ts';
+import { alertOut } from '../data/alert-view.ts';
 import { iso } from '../data/format.ts';
 import { resolveRange } from '../data/query-params.ts';
 import { ApiError } from '../errors.ts';
@@ -88,39 +89,6 @@ const ListQuery = Type.Object(
 );
 
 const Note = Type.Optional(FreeText({ minLength: 1, maxLength: 1000, description: 'kept in the alert history' }));
-
-function alertOut(a: AlertRecord) {
-  const time = (ms: number | null) => (ms === null ? null : iso(ms));
-  return {
-    id: a.id,
-    cityId: a.cityId,
-    siteId: a.siteId,
-    deviceId: a.deviceId,
-    domain: a.domain,
-    ruleId: a.ruleId,
-    severity: a.severity,
-    state: a.state,
-    status: a.status,
-    acknowledged: a.acknowledged,
-    acknowledgedAt: time(a.acknowledgedAt),
-    acknowledgedBy: a.acknowledgedBy,
-    assignee: a.assignee,
-    assignedAt: time(a.assignedAt),
-    escalationLevel: a.escalationLevel,
-    parameter: a.parameter,
-    value: a.value,
-    peakValue: a.peakValue,
-    unit: a.unit,
-    standard: a.standardId === null ? null : { id: a.standardId, version: a.standardVersion },
-    window: a.windowFrom === null && a.windowTo === null ? null : { from: time(a.windowFrom), to: time(a.windowTo) },
-    details: a.details,
-    activeSince: iso(a.activeSince),
-    raisedAt: iso(a.raisedAt),
-    clearedAt: time(a.clearedAt),
-    escalatedAt: time(a.escalatedAt),
-    updatedAt: iso(a.updatedAt),
-  };
-}
 
 function transitionOut(t: AlertTransitionRecord) {
   return { transition: t.transition, at: iso(t.at), actor: t.actor, severity: t.severity, escalationLevel: t.escalationLevel, value: t.value, note: t.note, details: t.details };

@@ -1,10 +1,11 @@
 import type { AlertRecord } from '@mueang/storage';
+import { iso } from './format.ts';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const time = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 /**
- * An alert as the live stream sends it: the same shape as the alert routes' AlertOut
- * (routes/alerts.ts), so that the page treats a streamed alert and a listed one alike.
+ * An alert as the API answers it (AlertOut in routes/alerts.ts) and as the console's live stream sends it, so that
+ * the page treats a streamed alert and a listed one alike.
  */
 export function alertOut(a: AlertRecord) {
   return {
@@ -18,22 +19,22 @@ export function alertOut(a: AlertRecord) {
     state: a.state,
     status: a.status,
     acknowledged: a.acknowledged,
-    acknowledgedAt: iso(a.acknowledgedAt),
+    acknowledgedAt: time(a.acknowledgedAt),
     acknowledgedBy: a.acknowledgedBy,
     assignee: a.assignee,
-    assignedAt: iso(a.assignedAt),
+    assignedAt: time(a.assignedAt),
     escalationLevel: a.escalationLevel,
     parameter: a.parameter,
     value: a.value,
     peakValue: a.peakValue,
     unit: a.unit,
     standard: a.standardId === null ? null : { id: a.standardId, version: a.standardVersion },
-    window: a.windowFrom === null && a.windowTo === null ? null : { from: iso(a.windowFrom), to: iso(a.windowTo) },
+    window: a.windowFrom === null && a.windowTo === null ? null : { from: time(a.windowFrom), to: time(a.windowTo) },
     details: a.details,
     activeSince: iso(a.activeSince),
     raisedAt: iso(a.raisedAt),
-    clearedAt: iso(a.clearedAt),
-    escalatedAt: iso(a.escalatedAt),
+    clearedAt: time(a.clearedAt),
+    escalatedAt: time(a.escalatedAt),
     updatedAt: iso(a.updatedAt),
   };
 }
