@@ -347,3 +347,15 @@ export function parametersOf(domain: Domain): ParameterSpec[] {
   const params = BY_DOMAIN.get(domain);
   return params ? [...params.values()] : [];
 }
+
+/** Whether a parameter is a sound level, averaged as energy (Leq): see ParameterSpec.energyAveraged. */
+export function isEnergyAveraged(domain: Domain, name: string): boolean {
+  return getParameter(domain, name)?.energyAveraged === true;
+}
+
+/** The sound levels of a domain (noise in air), in catalog order: the parameters whose rollups carry Leq. */
+export function energyAveragedParams(domain: Domain): string[] {
+  return parametersOf(domain)
+    .filter((p) => p.energyAveraged)
+    .map((p) => p.name);
+}

@@ -3,6 +3,7 @@ import {
   HOUR_MS,
   bangkokDayStart,
   combineLeq,
+  energyAveragedParams,
   hourStart,
   parametersOf,
   type AggregateFn,
@@ -139,7 +140,9 @@ export class RollupScheduler {
       const byDay = new Map<number, number[]>();
       for (const hour of hours) {
         const day = bangkokDayStart(hour);
-        byDay.set(day, [...(byDay.get(day) ?? []), hour]);
+        const list = byDay.get(day);
+        if (list) list.push(hour);
+        else byDay.set(day, [hour]);
       }
       for (const [day, dayHours] of byDay) days.push({ domain, day, hours: dayHours.sort((a, b) => a - b) });
     }
@@ -187,9 +190,7 @@ export class RollupScheduler {
 
   private async hourlyRollups(domain: Domain, from: number, to: number): Promise<RollupRow[]> {
     const params = parametersOf(domain).map((p) => p.name);
-    const levels = parametersOf(domain)
-      .filter((p) => p.energyAveraged)
-      .map((p) => p.name);
+    const levels = energyAveragedParams(domain);
     const byKey = new Map<string, RollupRow>();
     const queries: Array<[AggregateFn, string[]]> = STATS.map((fn) => [fn, params]);
     if (levels.length > 0) queries.push(['leq', levels]);

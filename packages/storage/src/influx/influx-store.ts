@@ -303,9 +303,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
       formatLine(
         ROLLUP_MEASUREMENT[r.period],
         { city: r.city, site: r.site, device: r.device, domain: r.domain, param: r.param },
-        r.leq === undefined
-          ? { mean: { float: r.mean }, min: { float: r.min }, max: { float: r.max }, count: { int: r.count }, sum: { float: r.sum } }
-          : { mean: { float: r.mean }, min: { float: r.min }, max: { float: r.max }, count: { int: r.count }, sum: { float: r.sum }, leq: { float: r.leq } },
+        { mean: { float: r.mean }, min: { float: r.min }, max: { float: r.max }, count: { int: r.count }, sum: { float: r.sum }, ...(r.leq === undefined ? {} : { leq: { float: r.leq } }) },
         r.start,
       ),
     );

@@ -1,4 +1,4 @@
-import { getParameter, isDomain, type AggregateFn, type DeadLetter, type RollupRow, type TelemetryPoint } from '@mueang/core';
+import { isDomain, isEnergyAveraged, type AggregateFn, type DeadLetter, type RollupRow, type TelemetryPoint } from '@mueang/core';
 import { ROLLUP_FIELDS, type AggregateQuery, type DeadLetterQuery, type RawQuery, type RollupField, type RollupQuery, type TagFilter } from '../telemetry-store.ts';
 import { inputError } from './telemetry-error.ts';
 
@@ -250,7 +250,7 @@ export function checkAggregateQuery(q: AggregateQuery): void {
   if (!AGGREGATE_FNS.includes(q.fn)) throw inputError(`aggregate.fn ${describe(q.fn)} must be one of ${AGGREGATE_FNS.join(', ')}`);
   if (q.fn === 'leq') {
     // an energy mean of anything but a level in dB is meaningless (and 10^(v/10) overflows for large values)
-    const other = q.params.find((p) => !getParameter(q.domain, p)?.energyAveraged);
+    const other = q.params.find((p) => !isEnergyAveraged(q.domain, p));
     if (other !== undefined) throw inputError(`aggregate.fn 'leq' is the energy mean of sound levels in dB; ${q.domain}.${describe(other)} is not one (ask for 'mean' instead)`);
   }
   if (typeof q.windowMs !== 'number' || !Number.isSafeInteger(q.windowMs) || q.windowMs < 1) {

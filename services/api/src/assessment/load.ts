@@ -5,7 +5,7 @@ import {
   completeAssessment,
   bangkokDateStart,
   energyReferencePeriod,
-  getParameter,
+  isEnergyAveraged,
   prepareAssessment,
   parametersOf,
   type AssessmentInput,
@@ -69,7 +69,7 @@ const HOURLY_FIELDS: RollupField[] = ['mean', 'count'];
 async function dailyRollups(telemetry: TelemetryStore, cityId: string, from: number, to: number, domains: readonly Domain[]): Promise<RollupRow[]> {
   const queries: RollupQuery[] = [];
   for (const domain of domains) {
-    const levels = KPI_PARAMS[domain].filter((p) => getParameter(domain, p)?.energyAveraged);
+    const levels = KPI_PARAMS[domain].filter((p) => isEnergyAveraged(domain, p));
     const others = KPI_PARAMS[domain].filter((p) => !levels.includes(p));
     if (others.length > 0) queries.push({ period: '1d', city: cityId, domain, params: others, from, to, fields: DAILY_FIELDS });
     if (levels.length > 0) queries.push({ period: '1d', city: cityId, domain, params: levels, from, to, fields: LEVEL_DAILY_FIELDS });

@@ -1,4 +1,4 @@
-import { HOUR_MS, energyLevel, getParameter, levelEnergy, type Domain } from '@mueang/core';
+import { HOUR_MS, energyLevel, isEnergyAveraged, levelEnergy, type Domain } from '@mueang/core';
 import type { TelemetryStore } from '@mueang/storage';
 import { HOURLY_ROLLUP_AFTER_MS } from '../data/aggregate.ts';
 
@@ -46,7 +46,7 @@ export async function hourlySeries(telemetry: TelemetryStore, request: HourlyReq
     return { source: 'rollup-1h', series };
   }
   const query = { ...tags, domain: request.domain, params: request.params, from: request.from, to: request.to, windowMs: HOUR_MS, groupBy: ['device' as const] };
-  const levels = request.params.filter((p) => getParameter(request.domain, p)?.energyAveraged);
+  const levels = request.params.filter((p) => isEnergyAveraged(request.domain, p));
   const [means, counts, leqs] = await Promise.all([
     telemetry.aggregate({ ...query, fn: 'mean' }),
     telemetry.aggregate({ ...query, fn: 'count' }),

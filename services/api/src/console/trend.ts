@@ -3,8 +3,8 @@ import {
   HOUR_MS,
   MIN_COMPLETENESS,
   aqiTableFor,
-  getParameter,
   isAqiPollutant,
+  isEnergyAveraged,
   parametersOf,
   standardsFor,
   type BilingualText,
@@ -73,7 +73,7 @@ export interface TrendOut {
 
 /** The standard a parameter's chart shows, or null (e.g. temperature). */
 export function chartStandard(device: Device, site: Site | null, param: string, at: number): Standard | null {
-  if (device.domain === 'air' && getParameter('air', param)?.energyAveraged) {
+  if (device.domain === 'air' && isEnergyAveraged('air', param)) {
     // the general noise standard's Leq 24 h (Lmax is an instantaneous maximum, not a line over averages)
     return standardsFor(param, at, { domain: 'air', category: 'noise' }).find((s) => s.statistic === 'leq' && s.averaging.kind === 'rolling') ?? null;
   }

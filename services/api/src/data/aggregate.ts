@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS, energyLevel, getParameter, levelEnergy, type Domain, type RollupRow } from '@mueang/core';
+import { DAY_MS, HOUR_MS, MINUTE_MS, energyLevel, isEnergyAveraged, levelEnergy, type Domain, type RollupRow } from '@mueang/core';
 import type { AggregateRow, TelemetryStore } from '@mueang/storage';
 import { ApiError } from '../errors.ts';
 
@@ -112,17 +112,35 @@ export async function aggregateReadings(telemetry: TelemetryStore, request: Aggr
   }
   if (request.fn === 'leq') {
     if (request.params.length === 0) throw ApiError.invalidParameter('query.fn', `fn=leq is the energy mean of sound levels in dB; domain ${request.domain} has none (noise is in air)`);
-    const other = request.params.find((p) => !getParameter(request.domain, p)?.energyAveraged);
+    const other = request.params.find((p) => !isEnergyAveraged(request.domain, p));
     if (other !== undefined) {
       throw ApiError.invalidParameter('query.fn', `fn=leq is the energy mean of sound levels in dB; ${request.domain}.${other} is not one. Use fn=mean for it, or ask for noise alone`);
     }
   }
   const source = aggregateSource(request.window, request.to - request.from);
-  const tags = { city: request.city, ...(request.device ? { device: request.device } : {}), ...(request.site ? { site: request.site } : {}) };
   if (source === 'raw') {
-    const rows = await telemetry.aggregate({ ...tags, domain: request.domain, params: request.params, from: request.from, to: request.to, windowMs, fn: request.fn, groupBy: groupTags(request.groupBy) });
+    const rows = await telemetry.aggregate({ ...tagsOf(request), domain: request.domain, params: request.params, from: request.from, to: request.to, windowMs, fn: request.fn, groupBy: groupTags(request.groupBy) });
     return { source, rows };
   }
-  const rollups = await telemetry.queryRollups({ ...tags, period: source === 'rollup-1d' ? '1d' : '1h', domain: request.domain, params: request.params, from: request.from, to: request.to });
-  return { source, rows: combineRollups(rollups, request.fn, request.groupBy) };
+  return { source, rows: combineRollups(await rollupsOf(telemetry, request, source === 'rollup-1d' ? '1d' : '1h'), request.fn, request.groupBy) };
+}
+
+export type DailyRequest = Omit<AggregateRequest, 'window' | 'fn' | 'groupBy'>;
+
+/**
+ * Per device and Asia/Bangkok day, from one read of the daily rollups: the mean of every parameter asked for, and the
+ * Leq of the sound levels among them (what the open data's daily route publishes).
+ */
+export async function dailyMeansAndLeq(telemetry: TelemetryStore, request: DailyRequest): Promise<{ means: AggregateRow[]; leqs: AggregateRow[] }> {
+  const rollups = await rollupsOf(telemetry, request, '1d');
+  const levels = rollups.filter((r) => isEnergyAveraged(r.domain, r.param));
+  return { means: combineRollups(rollups, 'mean', 'device'), leqs: levels.length > 0 ? combineRollups(levels, 'leq', 'device') : [] };
+}
+
+function tagsOf(request: DailyRequest): { city: string; device?: string; site?: string } {
+  return { city: request.city, ...(request.device ? { device: request.device } : {}), ...(request.site ? { site: request.site } : {}) };
+}
+
+function rollupsOf(telemetry: TelemetryStore, request: DailyRequest, period: '1h' | '1d'): Promise<RollupRow[]> {
+  return telemetry.queryRollups({ ...tagsOf(request), period, domain: request.domain, params: request.params, from: request.from, to: request.to });
 }

@@ -90,10 +90,3 @@ export function parseParamList(value: string | undefined, domain: Domain, path =
 export function allParams(domain: Domain): string[] {
   return parametersOf(domain).map((p) => p.name);
 }
-
-/** the domain's sound levels (what fn=leq applies to) */
-export function levelParams(domain: Domain): string[] {
-  return parametersOf(domain)
-    .filter((p) => p.energyAveraged)
-    .map((p) => p.name);
-}

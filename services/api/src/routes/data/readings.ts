@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DAY_MS } from '@mueang/core';
+import { DAY_MS, energyAveragedParams } from '@mueang/core';
 import { aggregateReadings, type AggregateFunction, type GroupBy, type WindowName } from '../../data/aggregate.ts';
 import { iso } from '../../data/format.ts';
-import { allParams, levelParams, parseParamList, resolveRange } from '../../data/query-params.ts';
+import { allParams, parseParamList, resolveRange } from '../../data/query-params.ts';
 import { CityParams, READ_PROBLEMS, problems } from '../../schemas/common.ts';
 import { AggregateOut, AggregateQuery, LatestOut, LatestQuery, ReadingsOut, ReadingsQuery } from '../../schemas/data.ts';
 import { loadCity } from '../registry/cities.ts';
@@ -68,7 +68,7 @@ export const readingRoutes: FastifyPluginAsyncTypebox<DataRoutesOptions> = async
       const range = resolveRange(q, AGGREGATE_RANGE, now());
       const fn = (q.fn ?? 'mean') as AggregateFunction;
       // without params: every parameter, or for fn=leq the sound levels
-      const params = parseParamList(q.params, q.domain) ?? (fn === 'leq' ? levelParams(q.domain) : allParams(q.domain));
+      const params = parseParamList(q.params, q.domain) ?? (fn === 'leq' ? energyAveragedParams(q.domain) : allParams(q.domain));
       await checkTagFilter(state, city, q, q.domain);
       const window = (q.window ?? '1h') as WindowName;
       const groupBy = (q.groupBy ?? 'device') as GroupBy;

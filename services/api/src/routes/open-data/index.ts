@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DAY_MS, bangkokDate, type Domain } from '@mueang/core';
+import { DAY_MS, bangkokDate, isEnergyAveraged, type Domain } from '@mueang/core';
 import type { City, StateStore, TelemetryStore } from '@mueang/storage';
 import { Type } from 'typebox';
-import { aggregateReadings } from '../../data/aggregate.ts';
+import { dailyMeansAndLeq } from '../../data/aggregate.ts';
 import { aqiNow } from '../../data/aqi.ts';
 import { iso } from '../../data/format.ts';
-import { allParams, levelParams, parseParamList, resolveRange } from '../../data/query-params.ts';
+import { allParams, parseParamList, resolveRange } from '../../data/query-params.ts';
 import { ApiError } from '../../errors.ts';
 import { AqiOut } from '../../schemas/aqi.ts';
 import { CityParams, Domain as DomainSchema, IdString, IsoTime, NullableNumber, NullableString, ParamsList, TimeParam, Values, problems } from '../../schemas/common.ts';
@@ -192,20 +192,16 @@ export const openDataRoutes: FastifyPluginAsyncTypebox<OpenDataRoutesOptions> = 
         if (!device || device.cityId !== city.id || device.status !== 'active') throw ApiError.notFound(`No device "${q.device}" in the open data of "${city.id}"; see /open/v1/${city.id}/stations.`);
       }
       const active = new Set((await state.listDevices({ cityId: city.id, domain, status: 'active' })).map((d) => d.id));
-      const daily = { city: city.id, domain, from: range.from, to: range.to, window: '1d' as const, groupBy: 'device' as const, device: q.device };
-      const result = await aggregateReadings(telemetry, { ...daily, params, fn: 'mean' });
-      const levels = params.filter((p) => levelParams(domain).includes(p));
-      const leqs = new Map<string, Record<string, number>>();
-      if (levels.length > 0) {
-        for (const r of (await aggregateReadings(telemetry, { ...daily, params: levels, fn: 'leq' })).rows) leqs.set(`${r.start}|${r.tags.device}`, r.values);
-      }
+      const { means, leqs: leqRows } = await dailyMeansAndLeq(telemetry, { city: city.id, domain, params, from: range.from, to: range.to, device: q.device });
+      const levels = params.some((p) => isEnergyAveraged(domain, p));
+      const leqs = new Map(leqRows.map((r) => [`${r.start}|${r.tags.device}`, r.values]));
       return {
         ...envelope(city),
         domain,
         from: iso(range.from),
         to: iso(range.to),
-        method: `arithmetic mean of all readings of the Asia/Bangkok calendar day (daily rollups)${levels.length > 0 ? '; leq: energy mean of the day (Leq 24 h) for sound levels' : ''}`,
-        days: result.rows
+        method: `arithmetic mean of all readings of the Asia/Bangkok calendar day (daily rollups)${levels ? '; leq: energy mean of the day (Leq 24 h) for sound levels' : ''}`,
+        days: means
           .filter((r) => r.tags.device !== undefined && active.has(r.tags.device))
           .map((r) => {
             const leq = leqs.get(`${r.start}|${r.tags.device}`);
